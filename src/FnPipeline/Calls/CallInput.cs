@@ -1,0 +1,36 @@
+namespace FnPipeline;
+
+/// <summary>The input of a call: bytes the caller already holds, or a stream read once while the call runs.</summary>
+public sealed class CallInput
+{
+    private CallInput(ReadOnlyMemory<byte> bytes, Stream? stream)
+    {
+        Bytes = bytes;
+        Stream = stream;
+    }
+
+    /// <summary>An empty input.</summary>
+    public static CallInput Empty { get; } = new(ReadOnlyMemory<byte>.Empty, null);
+
+    /// <summary>The input bytes when the input is not a stream.</summary>
+    public ReadOnlyMemory<byte> Bytes { get; }
+
+    /// <summary>The input stream, read to its end once; the caller keeps ownership.</summary>
+    public Stream? Stream { get; }
+
+    /// <summary>The input length when known.</summary>
+    public long? Length => Stream is null ? Bytes.Length : Stream.CanSeek ? Stream.Length - Stream.Position : null;
+
+    /// <summary>Input from bytes.</summary>
+    public static CallInput FromBytes(ReadOnlyMemory<byte> bytes) => new(bytes, null);
+
+    /// <summary>Input from a UTF-8 string.</summary>
+    public static CallInput FromString(string text) => new(System.Text.Encoding.UTF8.GetBytes(text), null);
+
+    /// <summary>Input from a stream that the call reads to its end. The caller keeps ownership of the stream.</summary>
+    public static CallInput FromStream(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new(ReadOnlyMemory<byte>.Empty, stream);
+    }
+}

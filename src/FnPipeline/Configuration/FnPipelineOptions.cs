@@ -1,0 +1,90 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FnPipeline;
+
+/// <summary>
+/// Settings of an executor. Every option, its default and its environment variable is listed in
+/// <c>docs/configuration.md</c>. Validated when the executor starts (<see cref="FnPipelineOptionsValidator"/>).
+/// </summary>
+public sealed class FnPipelineOptions
+{
+    /// <summary>Docker endpoint, e.g. <c>unix:///var/run/docker.sock</c>; <c>null</c> uses <c>DOCKER_HOST</c>, then the default socket.</summary>
+    public string? DockerEndpoint { get; set; }
+
+    /// <summary>Oldest engine version accepted at start-up (e.g. <c>17.10.0</c>); <c>null</c> skips the check.</summary>
+    public string? MinimumDockerVersion { get; set; } = "17.10.0";
+
+    /// <summary>Image tarball (<c>docker save</c> format) loaded into the engine at start-up.</summary>
+    public string? ImageLoadFile { get; set; }
+
+    /// <summary>
+    /// Registry credentials as Docker's <c>config.json</c> (<c>{"auths":{...}}</c>); <c>null</c> reads
+    /// <c>$DOCKER_CONFIG/config.json</c> or <c>~/.docker/config.json</c> when present.
+    /// </summary>
+    public string? DockerAuthJson { get; set; }
+
+    /// <summary>Networks that function containers are spread over (least used first); empty means <c>none</c>.</summary>
+    public IList<string> Networks { get; } = [];
+
+    /// <summary>Identifies this executor's containers (label <c>fnpipeline.instance</c>); <c>null</c> makes a random one.</summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>Remove containers left by earlier executor instances (same <c>fnpipeline.managed</c> label, other instance) at start-up.</summary>
+    public bool ReapOrphans { get; set; } = true;
+
+    /// <summary>Calls that may wait for the pipeline beyond what the stages hold; past it calls are refused with 503.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxQueuedCalls { get; set; } = 1024;
+
+    /// <summary>Most containers that may exist at once for cold calls (created and not yet removed).</summary>
+    [Range(1, 10_000)]
+    public int MaxContainers { get; set; } = 16;
+
+    /// <summary>Capacity and parallelism of each pipeline stage.</summary>
+    public StageOptions Stages { get; } = new();
+
+    /// <summary>Memory limit for calls that set none, in MB.</summary>
+    [Range(0, 1L << 30)]
+    public long DefaultMemoryMB { get; set; } = 128;
+
+    /// <summary>Timeout for calls that set none.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest an image pull may take (504 past it).</summary>
+    public TimeSpan PullTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Maximum output (stdout, or http-stream response body) per call in bytes, for calls that set none.</summary>
+    [Range(1, int.MaxValue)]
+    public long MaxOutputBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Stderr kept per call in bytes; the rest is dropped with a truncation marker.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxStderrBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Read-only root filesystem for calls that do not say (Fn's default: on, with a tmpfs <c>/tmp</c>).</summary>
+    public bool ReadOnlyRootFs { get; set; } = true;
+
+    /// <summary>Run an init process (docker <c>--init</c>) for calls that do not say.</summary>
+    public bool EnableInit { get; set; } = true;
+
+    /// <summary>Inode limit of the <c>/tmp</c> tmpfs; 0 = engine default.</summary>
+    [Range(0, long.MaxValue)]
+    public long MaxTmpFsInodes { get; set; }
+
+    /// <summary>Process limit per container; 0 = engine default.</summary>
+    [Range(0, long.MaxValue)]
+    public long PidsLimit { get; set; }
+
+    /// <summary>Most container removals at once: Debian's dockerd 20.10 can deadlock when ~100 run together.</summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentRemovals { get; set; } = 8;
+
+    /// <summary>Interval between healthcheck polls while waiting for a container with a Docker healthcheck.</summary>
+    public TimeSpan HealthcheckPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Pre-fork pool of placeholder containers whose network namespace function containers join.</summary>
+    public PreForkPoolOptions PreForkPool { get; } = new();
+
+    /// <summary>Hot (http-stream) container pool.</summary>
+    public HotPoolOptions Hot { get; } = new();
+}

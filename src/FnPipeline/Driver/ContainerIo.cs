@@ -1,0 +1,21 @@
+namespace FnPipeline.Driver;
+
+/// <summary>
+/// Where a container's standard streams go. <see cref="Input"/> <c>null</c> leaves stdin unattached; otherwise the
+/// driver writes it through pooled buffers and closes stdin at its end. Output sinks receive demultiplexed chunks.
+/// </summary>
+internal sealed class ContainerIo
+{
+    public CallInput? Input { get; init; }
+
+    public required IOutputSink Stdout { get; init; }
+
+    public required IOutputSink Stderr { get; init; }
+}
+
+/// <summary>Receives one output stream of a container. Called from one reader at a time.</summary>
+internal interface IOutputSink
+{
+    /// <summary>Takes a chunk; returns <c>false</c> once the sink's cap is exceeded (the driver then kills the container).</summary>
+    bool Write(ReadOnlySpan<byte> chunk);
+}

@@ -1,0 +1,15 @@
+namespace FnPipeline.Driver;
+
+/// <summary>
+/// The executor's port to a container engine. Function failures come back as values (<see cref="ContainerExit"/>);
+/// call-attributable failures (pull refused, option unsupported) as <see cref="FnCallException"/>; anything else is an
+/// engine failure and propagates as is.
+/// </summary>
+internal interface IContainerDriver : IAsyncDisposable
+{
+    /// <summary>Inspects the image and pulls it when missing; concurrent pulls of one image and credentials share one transfer.</summary>
+    Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates (does not start) a container.</summary>
+    Task<IContainerHandle> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default);
+}
