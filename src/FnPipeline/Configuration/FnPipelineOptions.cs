@@ -32,8 +32,11 @@ public sealed class FnPipelineOptions
     /// <summary>Remove containers left by earlier executor instances (same <c>fnpipeline.managed</c> label, other instance) at start-up.</summary>
     public bool ReapOrphans { get; set; } = true;
 
-    /// <summary>Calls that may wait for the pipeline beyond what the stages hold; past it calls are refused with 503.</summary>
-    [Range(0, 1_000_000)]
+    /// <summary>
+    /// Calls that may wait for a container at once (waiting to enter the pipeline, in ensure-image, or waiting for a
+    /// container slot); past it new calls are refused at once with 503 "too busy".
+    /// </summary>
+    [Range(1, 1_000_000)]
     public int MaxQueuedCalls { get; set; } = 1024;
 
     /// <summary>Most containers that may exist at once for cold calls (created and not yet removed).</summary>
@@ -81,6 +84,9 @@ public sealed class FnPipelineOptions
 
     /// <summary>Interval between healthcheck polls while waiting for a container with a Docker healthcheck.</summary>
     public TimeSpan HealthcheckPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Time in-flight calls get to finish when the executor is disposed; past it they are cancelled.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Pre-fork pool of placeholder containers whose network namespace function containers join.</summary>
     public PreForkPoolOptions PreForkPool { get; } = new();

@@ -25,9 +25,6 @@ public sealed class HotPoolOptions
     [Range(1, 100_000)]
     public int MaxContainers { get; set; } = 64;
 
-    /// <summary>Time in-flight calls get to finish when the executor is disposed.</summary>
-    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>Largest response header section accepted from a function, in bytes.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxResponseHeaderBytes { get; set; } = 64 * 1024;

@@ -7,6 +7,12 @@ namespace FnPipeline.Driver;
 /// </summary>
 internal interface IContainerDriver : IAsyncDisposable
 {
+    /// <summary>
+    /// Start-up: reach the engine, check its version, reap containers of earlier executor instances, load the image
+    /// file, start the pre-fork pool. Called once before the first call.
+    /// </summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Inspects the image and pulls it when missing; concurrent pulls of one image and credentials share one transfer.</summary>
     Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default);
 

@@ -1,0 +1,133 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace FnPipeline;
+
+/// <summary>
+/// Validates <see cref="FnPipelineOptions"/> at start-up: ranges (DataAnnotations) and the rules between fields,
+/// reporting every problem at once.
+/// </summary>
+public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOptions>
+{
+    /// <summary>Longest socket directory name the hot pool creates under the base directory.</summary>
+    internal const int SocketDirectoryNameLength = 17;
+
+    /// <summary>Longest path a unix socket address may hold (<c>sockaddr_un.sun_path</c> minus its NUL).</summary>
+    internal const int MaxSocketPathBytes = 107;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, FnPipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        AddAnnotationProblems(problems, options, "");
+        AddAnnotationProblems(problems, options.Stages, "Stages.");
+        AddAnnotationProblems(problems, options.PreForkPool, "PreForkPool.");
+        AddAnnotationProblems(problems, options.Hot, "Hot.");
+        CheckTimes(problems, options);
+        CheckHot(problems, options.Hot);
+        if (options.ImageLoadFile is { } file && !File.Exists(file))
+        {
+            problems.Add($"ImageLoadFile '{file}' does not exist");
+        }
+
+        if (options.MinimumDockerVersion is { } version && !Version.TryParse(version, out _))
+        {
+            problems.Add($"MinimumDockerVersion '{version}' is not a version like 20.10.0");
+        }
+
+        if (options.PreForkPool.Size > 0 && !ImageReference.IsValid(options.PreForkPool.Image))
+        {
+            problems.Add($"PreForkPool.Image '{options.PreForkPool.Image}' is not a valid image reference");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> listing every problem, if any.</summary>
+    public static void ThrowIfInvalid(FnPipelineOptions options)
+    {
+        var result = new FnPipelineOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(FnPipelineOptions), result.Failures);
+        }
+    }
+
+    private static void CheckTimes(List<string> problems, FnPipelineOptions options)
+    {
+        Positive(problems, nameof(options.DefaultTimeout), options.DefaultTimeout);
+        Positive(problems, nameof(options.PullTimeout), options.PullTimeout);
+        Positive(problems, nameof(options.HealthcheckPollInterval), options.HealthcheckPollInterval);
+        Positive(problems, nameof(options.DrainTimeout), options.DrainTimeout);
+    }
+
+    private static void CheckHot(List<string> problems, HotPoolOptions hot)
+    {
+        Positive(problems, "Hot.StartTimeout", hot.StartTimeout);
+        Positive(problems, "Hot.IdleTimeout", hot.IdleTimeout);
+        if (hot.PauseAfter is { } pause && (pause < TimeSpan.Zero || pause >= hot.IdleTimeout))
+        {
+            problems.Add($"Hot.PauseAfter ({pause}) must be between zero and Hot.IdleTimeout ({hot.IdleTimeout})");
+        }
+
+        if (hot.MaxContainersPerFunction > hot.MaxContainers)
+        {
+            problems.Add($"Hot.MaxContainersPerFunction ({hot.MaxContainersPerFunction}) must not exceed Hot.MaxContainers ({hot.MaxContainers})");
+        }
+
+        var baseDirectory = hot.SocketBaseDirectory ?? Path.GetTempPath();
+        if (!Directory.Exists(baseDirectory))
+        {
+            problems.Add($"Hot.SocketBaseDirectory '{baseDirectory}' does not exist");
+            return;
+        }
+
+        var socketPath = Path.Join(Path.GetFullPath(baseDirectory), new string('x', SocketDirectoryNameLength), "lsnr.sock");
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(socketPath);
+        if (bytes > MaxSocketPathBytes)
+        {
+            problems.Add($"Hot.SocketBaseDirectory '{baseDirectory}' is too long: socket paths under it take {bytes} bytes, more than the {MaxSocketPathBytes} a unix socket address holds");
+        }
+
+        if (!IsWritable(baseDirectory))
+        {
+            problems.Add($"Hot.SocketBaseDirectory '{baseDirectory}' is not writable");
+        }
+    }
+
+    private static void Positive(List<string> problems, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            problems.Add($"{name} must be positive, got {value}");
+        }
+    }
+
+    private static bool IsWritable(string directory)
+    {
+        try
+        {
+            var probe = Path.Join(directory, $".fnpipeline-probe-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(probe);
+            Directory.Delete(probe);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static void AddAnnotationProblems(List<string> problems, object instance, string prefix)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: true))
+        {
+            foreach (var result in results)
+            {
+                problems.Add(prefix + result.ErrorMessage);
+            }
+        }
+    }
+}

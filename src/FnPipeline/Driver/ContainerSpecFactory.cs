@@ -1,0 +1,114 @@
+namespace FnPipeline.Driver;
+
+/// <summary>
+/// Turns a validated <see cref="FunctionCall"/> plus the executor's options into a <see cref="ContainerSpec"/>:
+/// defaults applied, the contract's environment added, the executor's labels set.
+/// </summary>
+internal sealed class ContainerSpecFactory(FnPipelineOptions options, string instanceId)
+{
+    public const string ManagedLabel = "fnpipeline.managed";
+    public const string InstanceLabel = "fnpipeline.instance";
+    public const string CallIdLabel = "fnpipeline.call-id";
+    public const string FormatLabel = "fnpipeline.format";
+
+    public string InstanceId { get; } = instanceId;
+
+    public long MemoryMB(FunctionCall call) => call.MemoryMB > 0 ? call.MemoryMB : options.DefaultMemoryMB;
+
+    /// <summary>A spec for a cold (default-format) call's container.</summary>
+    public ContainerSpec ForColdCall(FunctionCall call, string callId)
+    {
+        var environment = ContractEnvironment(call, callId);
+        AddUserEnvironment(environment, call);
+        return Build(call, $"fnpipeline-{InstanceId}-{callId}", environment, attachStdin: true, callId);
+    }
+
+    /// <summary>A spec for a hot (http-stream) container: socket directory bound at <c>/tmp/iofs</c>, stdin closed.</summary>
+    public ContainerSpec ForHotContainer(FunctionCall call, string containerName, string socketDirectory)
+    {
+        var environment = ContractEnvironment(call, callId: null);
+        environment.Add(new("FN_FORMAT", "http-stream"));
+        environment.Add(new("FN_LISTENER", $"unix:{ReservedNames.SocketMountPath}/lsnr.sock"));
+        AddUserEnvironment(environment, call);
+        var spec = Build(call, containerName, environment, attachStdin: false, callId: null);
+        return spec with { Volumes = [.. spec.Volumes, new VolumeMount(socketDirectory, ReservedNames.SocketMountPath)] };
+    }
+
+    private List<KeyValuePair<string, string>> ContractEnvironment(FunctionCall call, string? callId)
+    {
+        var environment = new List<KeyValuePair<string, string>>(call.Environment.Count + 10)
+        {
+            new("FN_MEMORY", MemoryMB(call).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("FN_TYPE", "sync"),
+            new("FN_APP_ID", call.AppId),
+            new("FN_APP_NAME", call.AppName),
+            new("FN_FN_ID", call.FunctionId),
+            new("FN_FN_NAME", call.FunctionName),
+        };
+        if (callId is not null)
+        {
+            environment.Add(new("FN_CALL_ID", callId));
+        }
+
+        if (call.TmpFsMB > 0)
+        {
+            environment.Add(new("FN_TMPSIZE", call.TmpFsMB.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return environment;
+    }
+
+    private static void AddUserEnvironment(List<KeyValuePair<string, string>> environment, FunctionCall call)
+    {
+        // Sorted so that the same call always produces the same container (Fn's map order was random).
+        foreach (var pair in call.Environment.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            environment.Add(pair);
+        }
+    }
+
+    private ContainerSpec Build(
+        FunctionCall call,
+        string name,
+        List<KeyValuePair<string, string>> environment,
+        bool attachStdin,
+        string? callId)
+    {
+        var labels = new Dictionary<string, string>(call.Labels, StringComparer.Ordinal)
+        {
+            [ManagedLabel] = "true",
+            [InstanceLabel] = InstanceId,
+            [FormatLabel] = call.Format == FunctionFormat.HttpStream ? "http-stream" : "default",
+        };
+        if (callId is not null)
+        {
+            labels[CallIdLabel] = callId;
+        }
+
+        return new ContainerSpec
+        {
+            Name = name,
+            Image = call.Image,
+            Command = call.Command,
+            Environment = environment,
+            Resources = new ContainerResources
+            {
+                MemoryBytes = MemoryMB(call) * 1024 * 1024,
+                MilliCpus = call.MilliCpus,
+                TmpFsMB = call.TmpFsMB,
+                TmpFsInodes = options.MaxTmpFsInodes,
+                FsSizeMB = call.FsSizeMB,
+                PidsLimit = options.PidsLimit,
+            },
+            WorkingDirectory = call.WorkingDirectory,
+            Volumes = call.Volumes,
+            Labels = labels,
+            ReadOnlyRootFs = call.ReadOnlyRootFs ?? options.ReadOnlyRootFs,
+            Init = call.Init ?? options.EnableInit,
+            Logging = call.LogDriver ?? LogDriverOptions.None,
+            Network = call.Network,
+            Hostname = Environment.MachineName,
+            AttachStdin = attachStdin,
+        };
+    }
+}

@@ -1,0 +1,121 @@
+using FnPipeline.Diagnostics;
+using FnPipeline.Driver;
+using FnPipeline.HotPool;
+using FnPipeline.Pipeline;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FnPipeline;
+
+/// <summary>
+/// The embeddable executor: default-format calls go through the cold Dataflow pipeline, http-stream calls to the
+/// hot container pool. Create with <see cref="Create"/> or <c>services.AddFnPipeline(...)</c>; dispose to drain
+/// in-flight calls and remove every container it created.
+/// </summary>
+public sealed class FnExecutor : IFnExecutor
+{
+    private readonly IContainerDriver _driver;
+    private readonly FnPipelineOptions _options;
+    private readonly ColdCallPipeline _cold;
+    private readonly IHotCallDispatcher? _hot;
+    private readonly FnPipelineMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _startLock = new(1, 1);
+    private volatile bool _started;
+    private int _disposed;
+
+    internal FnExecutor(
+        FnPipelineOptions options,
+        IContainerDriver driver,
+        Func<ContainerSpecFactory, IHotCallDispatcher?>? hotFactory,
+        ILoggerFactory? loggerFactory,
+        TimeProvider? timeProvider,
+        FnPipelineMetrics? metrics = null)
+    {
+        FnPipelineOptionsValidator.ThrowIfInvalid(options);
+        _options = options;
+        _driver = driver;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FnExecutor>();
+        _metrics = metrics ?? new FnPipelineMetrics();
+        InstanceId = options.InstanceId ?? Guid.NewGuid().ToString("N")[..12];
+        var specs = new ContainerSpecFactory(options, InstanceId);
+        _cold = new ColdCallPipeline(driver, options, specs, _metrics, timeProvider ?? TimeProvider.System, _logger);
+        _hot = hotFactory?.Invoke(specs);
+        PipelineLog.ExecutorStarted(_logger, InstanceId, options.MaxContainers, options.MaxQueuedCalls);
+    }
+
+    /// <inheritdoc />
+    public string InstanceId { get; }
+
+    /// <summary>Containers the cold pipeline holds now (created and not yet removed).</summary>
+    public int ColdContainersInUse => _cold.ContainersInUse;
+
+    /// <summary>Creates an executor on the Docker engine that <paramref name="options"/> names. Validates the options.</summary>
+    public static FnExecutor Create(FnPipelineOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        FnPipelineOptionsValidator.ThrowIfInvalid(options);
+        return ExecutorFactory.CreateDocker(options, loggerFactory, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        await _startLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_started)
+            {
+                await _driver.InitializeAsync(cancellationToken).ConfigureAwait(false);
+                _started = true;
+            }
+        }
+        finally
+        {
+            _startLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<InvocationResult> InvokeAsync(FunctionCall functionCall, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(functionCall);
+        var call = functionCall;
+        FunctionCallValidator.ThrowIfInvalid(call);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var callId = string.IsNullOrEmpty(call.CallId) ? Guid.CreateVersion7().ToString("N") : call.CallId;
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        if (call.Format == FunctionFormat.HttpStream)
+        {
+            return _hot is null
+                ? throw new NotSupportedException("This executor has no hot pool; http-stream calls need one.")
+                : await _hot.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await _cold.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops intake, drains in-flight calls (up to <see cref="FnPipelineOptions.DrainTimeout"/>), removes every container.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        PipelineLog.Draining(_logger, InstanceId, _cold.InFlight);
+        var drain = _options.DrainTimeout;
+        var hot = _hot is null ? Task.CompletedTask : _hot.DisposeAsync(drain).AsTask();
+        await _cold.DisposeAsync(drain).ConfigureAwait(false);
+        await hot.ConfigureAwait(false);
+        await _driver.DisposeAsync().ConfigureAwait(false);
+        _metrics.Dispose();
+        _startLock.Dispose();
+        PipelineLog.ExecutorStopped(_logger, InstanceId);
+    }
+}

@@ -1,0 +1,10 @@
+namespace FnPipeline.HotPool;
+
+/// <summary>Runs http-stream calls on hot containers. Disposal drains in-flight calls, then removes every container.</summary>
+internal interface IHotCallDispatcher : IAsyncDisposable
+{
+    Task<InvocationResult> InvokeAsync(FunctionCall call, string callId, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops intake, lets in-flight calls finish up to <paramref name="drainTimeout"/>, then removes everything.</summary>
+    ValueTask DisposeAsync(TimeSpan drainTimeout);
+}

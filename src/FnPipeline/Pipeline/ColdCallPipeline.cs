@@ -1,0 +1,247 @@
+using System.Threading.Tasks.Dataflow;
+using FnPipeline.Diagnostics;
+using FnPipeline.Driver;
+using FnPipeline.Pipeline.Stages;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.ObjectPool;
+
+namespace FnPipeline.Pipeline;
+
+/// <summary>
+/// Default-format calls flow through five bounded Dataflow blocks: ensure-image → create-container →
+/// attach-and-start → wait → cleanup. Each block has its own parallelism and capacity, so a full stage makes the one
+/// before it wait (backpressure) down to the caller; calls past the queue limit are refused at once.
+/// </summary>
+internal sealed class ColdCallPipeline : IAsyncDisposable
+{
+    private readonly ContainerSpecFactory _specs;
+    private readonly ContainerSlots _slots;
+    private readonly FnPipelineMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ObjectPool<ColdCallContext> _contexts;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TransformBlock<ColdCallContext, ColdCallContext> _head;
+    private readonly ActionBlock<ColdCallContext> _cleanup;
+    private int _inFlight;
+    private int _closed;
+
+    public ColdCallPipeline(
+        IContainerDriver driver,
+        FnPipelineOptions options,
+        ContainerSpecFactory specs,
+        FnPipelineMetrics metrics,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _specs = specs;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _slots = new ContainerSlots(options.MaxContainers, options.MaxQueuedCalls, metrics);
+        _contexts = new DefaultObjectPool<ColdCallContext>(
+            new DefaultPooledObjectPolicy<ColdCallContext>(), options.MaxContainers + options.Stages.BufferPerStage * 5);
+
+        var stages = options.Stages;
+        _head = StageBlock(new EnsureImageStage(driver), stages.ImageParallelism, stages.BufferPerStage);
+        var create = StageBlock(new CreateContainerStage(driver, _slots), stages.CreateParallelism, stages.BufferPerStage);
+        var start = StageBlock(new AttachStartStage(options, time), stages.StartParallelism, stages.BufferPerStage);
+        var wait = StageBlock(new WaitStage(specs), stages.RunParallelism, stages.BufferPerStage);
+        var cleanupStage = new CleanupStage(_slots, metrics, time, logger);
+        _cleanup = new ActionBlock<ColdCallContext>(
+            context => CleanupAsync(cleanupStage, context),
+            new ExecutionDataflowBlockOptions
+            {
+                MaxDegreeOfParallelism = stages.CleanupParallelism,
+                BoundedCapacity = stages.CleanupParallelism + stages.BufferPerStage,
+                EnsureOrdered = false,
+            });
+
+        var link = new DataflowLinkOptions { PropagateCompletion = true };
+        _head.LinkTo(create, link);
+        create.LinkTo(start, link);
+        start.LinkTo(wait, link);
+        wait.LinkTo(_cleanup, link);
+    }
+
+    /// <summary>Containers that exist now (created, not yet removed).</summary>
+    public int ContainersInUse => _slots.InUse;
+
+    /// <summary>Calls admitted and not yet holding a container.</summary>
+    public int QueuedCalls => _slots.Queued;
+
+    /// <summary>Completes when every stage has finished, after disposal.</summary>
+    public Task Completion => _cleanup.Completion;
+
+    public async Task<InvocationResult> InvokeAsync(FunctionCall call, string callId, CancellationToken cancellationToken)
+    {
+        var submitted = _time.GetTimestamp();
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            return CallOutcomes.Result(callId, InvocationStatus.Error, CallOutcomes.ShuttingDown());
+        }
+
+        if (!_slots.TryEnqueue())
+        {
+            PipelineLog.CallRefused(_logger, callId, "queue limit reached");
+            return CallOutcomes.Result(callId, InvocationStatus.Error, CallOutcomes.TooBusy($"{_slots.Queued} calls already wait for a container"));
+        }
+
+        var context = _contexts.Get();
+        context.Initialize(call, _specs.ForColdCall(call, callId), callId, cancellationToken, _shutdown.Token);
+        context.EnqueuedAt = submitted;
+        context.IsQueued = true;
+        var result = context.Result;
+        Interlocked.Increment(ref _inFlight);
+        bool accepted;
+        try
+        {
+            accepted = await _head.SendAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            accepted = false;
+        }
+
+        if (!accepted)
+        {
+            var status = cancellationToken.IsCancellationRequested ? InvocationStatus.Cancelled : InvocationStatus.Error;
+            var error = status == InvocationStatus.Cancelled ? CallOutcomes.Cancelled() : CallOutcomes.ShuttingDown();
+            context.Complete(context.CreateResult(status, error));
+            Release(context);
+        }
+
+        var outcome = await result.ConfigureAwait(false);
+        _metrics.CallFinished(call.Format, outcome.Status, _time.GetElapsedTime(submitted));
+        return outcome;
+    }
+
+    public async ValueTask DisposeAsync(TimeSpan drainTimeout)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        _head.Complete();
+        using var drain = new CancellationTokenSource(drainTimeout, _time);
+        try
+        {
+            await _cleanup.Completion.WaitAsync(drain.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            PipelineLog.DrainTimedOut(_logger, drainTimeout);
+            await _shutdown.CancelAsync().ConfigureAwait(false);
+            await _cleanup.Completion.ConfigureAwait(false);
+        }
+
+        _shutdown.Dispose();
+        _slots.Dispose();
+    }
+
+    public ValueTask DisposeAsync() => DisposeAsync(TimeSpan.FromSeconds(30));
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    private TransformBlock<ColdCallContext, ColdCallContext> StageBlock(IColdStage stage, int parallelism, int buffer) =>
+        new(context => RunStageAsync(stage, context), new ExecutionDataflowBlockOptions
+        {
+            MaxDegreeOfParallelism = parallelism,
+            BoundedCapacity = parallelism + buffer,
+            // A slow call must not hold back the ones behind it.
+            EnsureOrdered = false,
+        });
+
+    private async Task<ColdCallContext> RunStageAsync(IColdStage stage, ColdCallContext context)
+    {
+        if (context.IsFinished)
+        {
+            return context;
+        }
+
+        var started = _time.GetTimestamp();
+        try
+        {
+            context.Token.ThrowIfCancellationRequested();
+            await stage.ExecuteAsync(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.Token.IsCancellationRequested)
+        {
+            await FinishCancelledAsync(context).ConfigureAwait(false);
+        }
+        catch (FnCallException ex)
+        {
+            context.Complete(context.CreateResult(InvocationStatus.Error, ex.Error));
+        }
+        catch (Exception ex)
+        {
+            PipelineLog.EngineFailure(_logger, context.CallId, stage.Name, ex);
+            context.Fail(new FnEngineException($"The engine failed in stage {stage.Name} for image '{context.Call.Image}': {ex.Message}", ex));
+        }
+        finally
+        {
+            var elapsed = _time.GetElapsedTime(started);
+            stage.RecordTiming(context.Timings, elapsed);
+            _metrics.StageFinished(stage.Name, elapsed);
+            if (context.IsQueued && (context.HoldsContainerSlot || context.IsFinished))
+            {
+                context.IsQueued = false;
+                _slots.Dequeue();
+            }
+
+            if (context.IsFinished)
+            {
+                PipelineLog.CallFinished(_logger, context.CallId, context.Status, stage.Name);
+            }
+        }
+
+        return context;
+    }
+
+    /// <summary>Timeout or cancellation: kill the container now (removal follows in cleanup) and tell the caller.</summary>
+    private async Task FinishCancelledAsync(ColdCallContext context)
+    {
+        if (context.Container is { } container)
+        {
+            try
+            {
+                await container.KillAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                PipelineLog.KillFailed(_logger, container.Id, context.CallId, ex);
+            }
+        }
+
+        var (status, error) = context.TimedOut
+            ? (InvocationStatus.Timeout, CallOutcomes.Timeout(context.Timeout))
+            : context.ShutdownToken.IsCancellationRequested
+                ? (InvocationStatus.Error, CallOutcomes.ShuttingDown())
+                : (InvocationStatus.Cancelled, CallOutcomes.Cancelled());
+        context.Complete(context.CreateResult(status, error));
+    }
+
+    private async Task CleanupAsync(CleanupStage stage, ColdCallContext context)
+    {
+        await stage.ExecuteAsync(context).ConfigureAwait(false);
+        if (!context.IsFinished)
+        {
+            context.Fail(new InvalidOperationException($"Call {context.CallId} reached cleanup without a result."));
+        }
+
+        Release(context);
+    }
+
+    private void Release(ColdCallContext context)
+    {
+        if (context.IsQueued)
+        {
+            context.IsQueued = false;
+            _slots.Dequeue();
+        }
+
+        Interlocked.Decrement(ref _inFlight);
+        _contexts.Return(context);
+    }
+}

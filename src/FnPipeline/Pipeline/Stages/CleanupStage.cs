@@ -1,0 +1,40 @@
+using FnPipeline.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace FnPipeline.Pipeline.Stages;
+
+/// <summary>
+/// cleanup: force-removes the container with its volumes on every path and frees its slot. Runs after the caller
+/// already has its result, so removal time never adds to a call's latency. Never throws.
+/// </summary>
+internal sealed class CleanupStage(ContainerSlots slots, FnPipelineMetrics metrics, TimeProvider time, ILogger logger)
+{
+    public const string Name = "cleanup";
+
+    public async Task ExecuteAsync(ColdCallContext context)
+    {
+        var started = time.GetTimestamp();
+        if (context.Container is { } container)
+        {
+            try
+            {
+                await container.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                PipelineLog.CleanupFailed(logger, container.Id, context.CallId, ex);
+            }
+
+            metrics.ContainerRemoved(context.Call.Format);
+        }
+
+        if (context.HoldsContainerSlot)
+        {
+            slots.Release();
+        }
+
+        var elapsed = time.GetElapsedTime(started);
+        context.Timings.Cleanup = elapsed;
+        metrics.StageFinished(Name, elapsed);
+    }
+}

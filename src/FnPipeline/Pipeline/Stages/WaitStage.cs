@@ -1,0 +1,35 @@
+using FnPipeline.Driver;
+
+namespace FnPipeline.Pipeline.Stages;
+
+/// <summary>wait: waits for the exit, maps it to a result and hands the result to the caller before cleanup runs.</summary>
+internal sealed class WaitStage(ContainerSpecFactory specs) : IColdStage
+{
+    public string Name => "wait";
+
+    public async Task ExecuteAsync(ColdCallContext context)
+    {
+        var exit = await context.Running!.WaitAsync(context.Token).ConfigureAwait(false);
+        var (status, error) = Map(exit, context);
+        context.Complete(context.CreateResult(status, error, exit.ExitCode));
+    }
+
+    public void RecordTiming(StageTimings timings, TimeSpan elapsed) => timings.Run = elapsed;
+
+    private (InvocationStatus Status, FnError? Error) Map(ContainerExit exit, ColdCallContext context)
+    {
+        if (exit.OutputLimitExceeded)
+        {
+            return (InvocationStatus.Error, CallOutcomes.OutputTooLarge(context.Stdout!.MaxBytes));
+        }
+
+        if (exit.OomKilled)
+        {
+            return (InvocationStatus.Killed, CallOutcomes.OutOfMemory(specs.MemoryMB(context.Call)));
+        }
+
+        return exit.ExitCode == 0
+            ? (InvocationStatus.Success, null)
+            : (InvocationStatus.Error, CallOutcomes.ExitCode(exit.ExitCode));
+    }
+}
