@@ -4,7 +4,7 @@ namespace FnPipeline;
 /// One function call: which image to run, with which limits and options, and its input.
 /// Validate with <see cref="FunctionCallValidator"/>; the executor rejects invalid calls before any engine work.
 /// </summary>
-public sealed class FunctionCall
+public sealed record FunctionCall
 {
     /// <summary>Image reference, e.g. <c>fnpipeline/testfn:latest</c> or <c>127.0.0.1:5000/team/fn@sha256:…</c>.</summary>
     public required string Image { get; init; }

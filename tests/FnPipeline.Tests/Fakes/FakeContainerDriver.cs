@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Text;
+using FnPipeline.Driver;
+
+namespace FnPipeline.Tests.Fakes;
+
+/// <summary>
+/// An in-memory engine for pipeline logic: containers "run" by echoing stdin (or what <see cref="Behavior"/> says),
+/// and every step is recorded so tests can assert counts, concurrency and ordering.
+/// </summary>
+internal sealed class FakeContainerDriver : IContainerDriver
+{
+    private readonly ConcurrentDictionary<string, FakeContainer> _containers = new();
+    private readonly ConcurrentQueue<string> _events = new();
+    private int _alive;
+    private int _maxAlive;
+    private int _created;
+
+    /// <summary>Decides how a container behaves, by its spec.</summary>
+    public Func<ContainerSpec, FakeBehavior> Behavior { get; set; } = _ => new FakeBehavior();
+
+    /// <summary>Thrown by EnsureImageAsync for the image, if set.</summary>
+    public Func<string, Exception?> ImageFailure { get; set; } = _ => null;
+
+    /// <summary>Gate the run stage waits on (released by tests) when set.</summary>
+    public TaskCompletionSource? RunGate { get; set; }
+
+    public int Alive => Volatile.Read(ref _alive);
+
+    public int MaxAlive => Volatile.Read(ref _maxAlive);
+
+    public int Created => Volatile.Read(ref _created);
+
+    public int Removed { get; private set; }
+
+    public int Killed;
+
+    public IReadOnlyCollection<string> Events => _events;
+
+    public void Record(string e) => _events.Enqueue(e);
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
+    {
+        Record($"image {image}");
+        return ImageFailure(image) is { } ex ? Task.FromException(ex) : Task.CompletedTask;
+    }
+
+    public Task<IContainerHandle> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default)
+    {
+        var alive = Interlocked.Increment(ref _alive);
+        Interlocked.Increment(ref _created);
+        InterlockedMax(ref _maxAlive, alive);
+        var container = new FakeContainer(this, spec, Behavior(spec));
+        _containers[container.Id] = container;
+        Record($"create {spec.Name}");
+        return Task.FromResult<IContainerHandle>(container);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    internal void OnRemoved(FakeContainer container)
+    {
+        if (_containers.TryRemove(container.Id, out _))
+        {
+            Interlocked.Decrement(ref _alive);
+            Removed++;
+            Record($"remove {container.Spec.Name}");
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}
+
+/// <summary>What a fake container does when it runs.</summary>
+internal sealed record FakeBehavior
+{
+    public TimeSpan RunTime { get; init; }
+
+    public long ExitCode { get; init; }
+
+    public bool OomKilled { get; init; }
+
+    /// <summary>Output written instead of echoing the input.</summary>
+    public byte[]? Output { get; init; }
+
+    public string Stderr { get; init; } = "";
+
+    public Exception? StartFailure { get; init; }
+}
+
+internal sealed class FakeContainer(FakeContainerDriver driver, ContainerSpec spec, FakeBehavior behavior) : IContainerHandle, IRunningContainer
+{
+    private readonly TaskCompletionSource _killed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ContainerIo? _io;
+    private int _disposed;
+
+    public string Id { get; } = Guid.NewGuid().ToString("N");
+
+    public ContainerSpec Spec => spec;
+
+    public IReadOnlyList<ContainerStatsSample> Stats { get; } = [];
+
+    public Task<IRunningContainer> AttachAndStartAsync(ContainerIo io, CancellationToken cancellationToken = default)
+    {
+        if (behavior.StartFailure is { } failure)
+        {
+            return Task.FromException<IRunningContainer>(failure);
+        }
+
+        _io = io;
+        driver.Record($"start {spec.Name}");
+        return Task.FromResult<IRunningContainer>(this);
+    }
+
+    public async Task<ContainerExit> WaitAsync(CancellationToken cancellationToken = default)
+    {
+        if (driver.RunGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        if (behavior.RunTime > TimeSpan.Zero)
+        {
+            await Task.WhenAny(Task.Delay(behavior.RunTime, cancellationToken), _killed.Task).Unwrap();
+        }
+
+        var output = behavior.Output ?? (_io!.Input is { } input ? input.Bytes.ToArray() : []);
+        var exceeded = !_io!.Stdout.Write(output);
+        _io.Stderr.Write(Encoding.UTF8.GetBytes(behavior.Stderr));
+        return new ContainerExit(behavior.ExitCode, behavior.OomKilled, exceeded);
+    }
+
+    public Task KillAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref driver.Killed);
+        driver.Record($"kill {spec.Name}");
+        _killed.TrySetResult();
+        return Task.CompletedTask;
+    }
+
+    public Task PauseAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task UnpauseAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            driver.OnRemoved(this);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
