@@ -6,7 +6,23 @@ namespace FnPipeline;
 public static partial class ImageReference
 {
     /// <summary>Whether <paramref name="image"/> is a well-formed Docker image reference.</summary>
-    public static bool IsValid(string? image) => !string.IsNullOrEmpty(image) && image.Length <= 512 && ReferencePattern().IsMatch(image);
+    public static bool IsValid(string? image) =>
+        !string.IsNullOrEmpty(image) && image.Length <= 512 && ReferencePattern().IsMatch(image) && FirstComponentIsValid(image);
+
+    // The first component is a registry only when it looks like one (has '.' or ':' or is localhost); otherwise it is
+    // a path component and must be lower case, as Docker decides.
+    private static bool FirstComponentIsValid(string image)
+    {
+        var slash = image.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return true;
+        }
+
+        var first = image[..slash];
+        return first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) ||
+               first == "localhost" || first.Equals(first.ToLowerInvariant(), StringComparison.Ordinal);
+    }
 
     // Docker's reference grammar: [host[:port]/]path-component(/path-component)*[:tag][@algo:hex]
     [GeneratedRegex(

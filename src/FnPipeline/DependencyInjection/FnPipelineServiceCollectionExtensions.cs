@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using FnPipeline;
+
+// Extension methods live in the namespace of what they extend, as the framework's own do.
+#pragma warning disable IDE0130
+namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
+
+/// <summary>Registers FnPipeline's executor in a service collection.</summary>
+public static class FnPipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds a singleton <see cref="IFnExecutor"/> (and <see cref="FnExecutor"/>) configured by <paramref name="configure"/>.
+    /// Options are validated when the host starts (<c>ValidateOnStart</c>) and again when the executor is created.
+    /// </summary>
+    public static IServiceCollection AddFnPipeline(this IServiceCollection services, Action<FnPipelineOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddOptions<FnPipelineOptions>();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        builder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FnPipelineOptions>, FnPipelineOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => FnExecutor.Create(
+            provider.GetRequiredService<IOptions<FnPipelineOptions>>().Value,
+            provider.GetService<ILoggerFactory>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IFnExecutor>(provider => provider.GetRequiredService<FnExecutor>());
+        return services;
+    }
+}

@@ -1,0 +1,43 @@
+using Shouldly;
+using Xunit;
+
+namespace FnPipeline.Tests.Configuration;
+
+public sealed class FnPipelineEnvironmentTests
+{
+    [Fact]
+    public void Apply_SetVariables_OverrideDefaults()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["FNPIPELINE_MAX_CONTAINERS"] = "7",
+            ["FNPIPELINE_NETWORKS"] = "net-a, net-b net-c",
+            ["FNPIPELINE_READONLY_ROOTFS"] = "false",
+            ["FNPIPELINE_HOT_IDLE_TIMEOUT_MS"] = "1500",
+            ["FNPIPELINE_PREFORK_CMD"] = "sleep 1000",
+        };
+
+        var options = FnPipelineEnvironment.Apply(new FnPipelineOptions(), env.GetValueOrDefault);
+
+        options.MaxContainers.ShouldBe(7);
+        options.Networks.ShouldBe(["net-a", "net-b", "net-c"]);
+        options.ReadOnlyRootFs.ShouldBeFalse();
+        options.Hot.IdleTimeout.ShouldBe(TimeSpan.FromMilliseconds(1500));
+        options.PreForkPool.Command.ShouldBe(["sleep", "1000"]);
+        options.DefaultMemoryMB.ShouldBe(128);
+    }
+
+    [Fact]
+    public void Apply_MalformedValues_ListsEveryOne()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["FNPIPELINE_MAX_CONTAINERS"] = "many",
+            ["FNPIPELINE_INIT"] = "yes",
+        };
+
+        var ex = Should.Throw<FormatException>(() => FnPipelineEnvironment.Apply(new FnPipelineOptions(), env.GetValueOrDefault));
+
+        ex.Message.ShouldBe("FNPIPELINE_MAX_CONTAINERS='many': not an integer; FNPIPELINE_INIT='yes': not a boolean (true, false, 1 or 0)");
+    }
+}

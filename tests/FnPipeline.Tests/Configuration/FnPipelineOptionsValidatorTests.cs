@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+using Shouldly;
+using Xunit;
+
+namespace FnPipeline.Tests.Configuration;
+
+public sealed class FnPipelineOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_Defaults_Succeeds()
+    {
+        new FnPipelineOptionsValidator().Validate(null, new FnPipelineOptions()).Succeeded.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Validate_InvalidOptions_ReportsEveryProblem()
+    {
+        var options = new FnPipelineOptions { MaxContainers = 0, DefaultTimeout = TimeSpan.Zero, MinimumDockerVersion = "new" };
+        options.Hot.MaxContainersPerFunction = 100;
+        options.Hot.MaxContainers = 10;
+        options.Hot.PauseAfter = TimeSpan.FromMinutes(5);
+        options.Hot.SocketBaseDirectory = "/does/not/exist";
+
+        var result = new FnPipelineOptionsValidator().Validate(null, options);
+
+        result.Failures.ShouldBe(
+        [
+            "The field MaxContainers must be between 1 and 10000.",
+            "DefaultTimeout must be positive, got 00:00:00",
+            "Hot.PauseAfter (00:05:00) must be between zero and Hot.IdleTimeout (00:00:30)",
+            "Hot.MaxContainersPerFunction (100) must not exceed Hot.MaxContainers (10)",
+            "Hot.SocketBaseDirectory '/does/not/exist' does not exist",
+            "MinimumDockerVersion 'new' is not a version like 20.10.0",
+        ]);
+    }
+
+    [Fact]
+    public void Validate_SocketBaseTooLong_NamesTheDirectory()
+    {
+        var dir = Directory.CreateTempSubdirectory(new string('d', 90));
+        try
+        {
+            var options = new FnPipelineOptions();
+            options.Hot.SocketBaseDirectory = dir.FullName;
+
+            var result = new FnPipelineOptionsValidator().Validate(null, options);
+
+            result.Failures.ShouldHaveSingleItem().ShouldStartWith($"Hot.SocketBaseDirectory '{dir.FullName}' is too long: socket paths under it take");
+        }
+        finally
+        {
+            dir.Delete();
+        }
+    }
+
+    [Fact]
+    public void ExecutorCreation_InvalidOptions_ThrowsOptionsValidationException()
+    {
+        var options = new FnPipelineOptions { MaxQueuedCalls = 0 };
+
+        var ex = Should.Throw<OptionsValidationException>(() => new FnExecutor(options, new Fakes.FakeContainerDriver(), null, null, null));
+
+        ex.Failures.ShouldBe(["The field MaxQueuedCalls must be between 1 and 1000000."]);
+    }
+}
