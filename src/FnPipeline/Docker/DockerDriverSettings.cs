@@ -1,0 +1,61 @@
+namespace FnPipeline.Docker;
+
+/// <summary>The driver's snapshot of <see cref="FnPipelineOptions"/>, taken at construction so later edits cannot half-apply.</summary>
+internal sealed record DockerDriverSettings
+{
+    public required string InstanceId { get; init; }
+
+    public string? MinimumDockerVersion { get; init; }
+
+    public string? ImageLoadFile { get; init; }
+
+    public string? DockerAuthJson { get; init; }
+
+    public bool ReapOrphans { get; init; }
+
+    public long MaxTmpFsInodes { get; init; }
+
+    public long PidsLimit { get; init; }
+
+    public int MaxConcurrentRemovals { get; init; } = 8;
+
+    public TimeSpan HealthcheckPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan PullTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    public IReadOnlyList<string> Networks { get; init; } = [];
+
+    public int PreForkSize { get; init; }
+
+    public string PreForkImage { get; init; } = "fnpipeline/busybox:latest";
+
+    public IReadOnlyList<string> PreForkCommand { get; init; } = [];
+
+    public bool PreForkUseOnce { get; init; }
+
+    public IReadOnlyList<string> PreForkNetworks { get; init; } = [];
+
+    public static DockerDriverSettings From(FnPipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new DockerDriverSettings
+        {
+            InstanceId = string.IsNullOrWhiteSpace(options.InstanceId) ? Guid.NewGuid().ToString("N") : options.InstanceId.Trim(),
+            MinimumDockerVersion = string.IsNullOrWhiteSpace(options.MinimumDockerVersion) ? null : options.MinimumDockerVersion.Trim(),
+            ImageLoadFile = string.IsNullOrWhiteSpace(options.ImageLoadFile) ? null : options.ImageLoadFile,
+            DockerAuthJson = options.DockerAuthJson,
+            ReapOrphans = options.ReapOrphans,
+            MaxTmpFsInodes = options.MaxTmpFsInodes,
+            PidsLimit = options.PidsLimit,
+            MaxConcurrentRemovals = Math.Max(1, options.MaxConcurrentRemovals),
+            HealthcheckPollInterval = options.HealthcheckPollInterval > TimeSpan.Zero ? options.HealthcheckPollInterval : TimeSpan.FromMilliseconds(100),
+            PullTimeout = options.PullTimeout,
+            Networks = [.. options.Networks],
+            PreForkSize = options.PreForkPool.Size,
+            PreForkImage = options.PreForkPool.Image,
+            PreForkCommand = [.. options.PreForkPool.Command],
+            PreForkUseOnce = options.PreForkPool.UseOnce,
+            PreForkNetworks = [.. options.PreForkPool.Networks],
+        };
+    }
+}

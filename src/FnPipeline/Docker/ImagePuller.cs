@@ -1,0 +1,219 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+
+namespace FnPipeline.Docker;
+
+/// <summary>
+/// Makes an image present: inspect, and when the engine does not have it, pull it with the right credentials. Pulls of
+/// the same reference with the same credentials share one transfer (see <see cref="SharedPull"/>).
+/// </summary>
+internal sealed class ImagePuller : IDisposable
+{
+    private readonly IDockerClient _client;
+    private readonly RegistryAuthStore _auths;
+    private readonly TimeSpan _pullTimeout;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Dictionary<PullKey, SharedPull> _inFlight = [];
+    private readonly Lock _gate = new();
+    private long _transfersStarted;
+
+    public ImagePuller(IDockerClient client, RegistryAuthStore auths, TimeSpan pullTimeout, TimeProvider time, ILogger logger)
+    {
+        _client = client;
+        _auths = auths;
+        _pullTimeout = pullTimeout > TimeSpan.Zero ? pullTimeout : Timeout.InfiniteTimeSpan;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Transfers started so far (joined pulls do not count): lets tests see that waiters shared one.</summary>
+    public long TransfersStarted => Interlocked.Read(ref _transfersStarted);
+
+    public async Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(image);
+        if (await ExistsAsync(image, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await PullAsync(image, credentials, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ExistsAsync(string image, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DockerApiException e) when (DockerErrors.IsNotFound(e))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Pulls <paramref name="image"/>, joining a transfer of the same image and credentials already under way.</summary>
+    public async Task PullAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
+    {
+        var name = DockerImageName.Parse(image);
+        var auth = ResolveAuth(name, credentials);
+        var key = new PullKey(name.ToString(), auth?.Username, auth?.Password, auth?.IdentityToken, auth?.ServerAddress);
+        var (pull, isNew) = Join(key);
+        if (isNew)
+        {
+            _ = RunTransferAsync(pull, image, name, auth);
+        }
+        else
+        {
+            DockerLog.PullJoined(_logger, image);
+        }
+
+        FnError? error;
+        try
+        {
+            error = await pull.Outcome.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Leave(pull);
+        }
+
+        if (error is not null)
+        {
+            throw new FnCallException(error);
+        }
+    }
+
+    /// <summary>Explicit credentials win; otherwise the config.json entry for the image's registry; otherwise anonymous.</summary>
+    internal AuthConfig? ResolveAuth(DockerImageName name, RegistryCredentials? credentials) =>
+        credentials is null
+            ? _auths.Find(name.Registry)
+            : new AuthConfig
+            {
+                Username = credentials.Username,
+                Password = credentials.Password,
+                ServerAddress = credentials.ServerAddress.Length > 0 ? credentials.ServerAddress : name.Registry,
+            };
+
+    public void Dispose()
+    {
+        _shutdown.Cancel();
+        _shutdown.Dispose();
+    }
+
+    private (SharedPull Pull, bool IsNew) Join(PullKey key)
+    {
+        lock (_gate)
+        {
+            var isNew = !_inFlight.TryGetValue(key, out var pull);
+            if (isNew)
+            {
+                pull = new SharedPull(key);
+                _inFlight.Add(key, pull);
+            }
+
+            pull!.Waiters++;
+            return (pull, isNew);
+        }
+    }
+
+    private void Leave(SharedPull pull)
+    {
+        bool abandon;
+        lock (_gate)
+        {
+            pull.Waiters--;
+            abandon = pull.Waiters == 0 && !pull.Outcome.IsCompleted;
+            if (abandon)
+            {
+                // A caller arriving from now on starts a fresh transfer instead of joining one being cancelled.
+                _inFlight.Remove(pull.Key);
+            }
+        }
+
+        if (abandon)
+        {
+            DockerLog.PullAbandoned(_logger, pull.Key.Reference);
+            pull.Abandon();
+        }
+    }
+
+    private async Task RunTransferAsync(SharedPull pull, string image, DockerImageName name, AuthConfig? auth)
+    {
+        Interlocked.Increment(ref _transfersStarted);
+        FnError? error;
+        try
+        {
+            error = await TransferAsync(pull, image, name, auth).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The outcome is delivered as a value to every waiter; nothing may escape this fire-and-forget task.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            error = new FnError(FnErrorKind.ImagePullFailed, 502, $"Failed to pull image '{image}': {e.Message}");
+        }
+
+        lock (_gate)
+        {
+            if (_inFlight.TryGetValue(pull.Key, out var current) && ReferenceEquals(current, pull))
+            {
+                _inFlight.Remove(pull.Key);
+            }
+        }
+
+        pull.Complete(error);
+        pull.Dispose();
+    }
+
+    private async Task<FnError?> TransferAsync(SharedPull pull, string image, DockerImageName name, AuthConfig? auth)
+    {
+        using var timeout = new CancellationTokenSource(_pullTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, pull.AbandonToken, _shutdown.Token);
+        var started = _time.GetTimestamp();
+        DockerLog.PullStarted(_logger, image, name.Registry.Length == 0 ? "docker.io" : name.Registry, auth?.Username ?? "anonymous");
+        var progress = new PullProgress();
+        FnError? error = null;
+        try
+        {
+            var parameters = new ImagesCreateParameters { FromImage = name.FromImage, Tag = name.Tag };
+            await _client.Images.CreateImageAsync(parameters, auth ?? new AuthConfig(), progress, linked.Token).ConfigureAwait(false);
+            if (progress.Error is { } message)
+            {
+                error = PullErrors.FromEngine(image, StatusOf(progress.ErrorCode), message);
+            }
+        }
+        catch (DockerApiException e)
+        {
+            error = PullErrors.FromEngine(image, e.StatusCode, DockerErrors.MessageOf(e));
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            error = timeout.IsCancellationRequested ? PullErrors.Timeout(image)
+                : _shutdown.IsCancellationRequested ? PullErrors.ShuttingDown(image)
+                : new FnError(FnErrorKind.Cancelled, 499, $"Image pull of '{image}' was abandoned by every caller");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            error = new FnError(FnErrorKind.ImagePullFailed, 502, $"Failed to pull image '{image}': {e.Message}");
+        }
+
+        var elapsed = _time.GetElapsedTime(started);
+        if (error is null)
+        {
+            DockerLog.PullCompleted(_logger, image, elapsed.TotalMilliseconds);
+        }
+        else
+        {
+            DockerLog.PullFailed(_logger, image, error.StatusCode, error.Message);
+        }
+
+        return error;
+    }
+
+    private static System.Net.HttpStatusCode? StatusOf(long? code) =>
+        code is >= 100 and < 600 ? (System.Net.HttpStatusCode)code.Value : null;
+}
