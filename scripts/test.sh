@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# THE test command (README.md, .ci/run). Starts what the tests need (engine, test images, local
+# registry), runs every test project of FnPipeline.sln, checks that no test container was left on
+# the engine, and ends with one plain line "N passed, N failed" counted from the TRX files.
+# Exits non-zero on any failure, and when no test ran.
+#
+# Extra arguments go to `dotnet test`, e.g.: bash scripts/test.sh --filter Category=Docker
+# Environment: FNPIPELINE_TEST_RESULTS (TRX folder, default .build/test-results),
+#              FNPIPELINE_TEST_RUN_ID (labels this run's containers; default: generated).
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root" || exit 2
+results=${FNPIPELINE_TEST_RESULTS:-$root/.build/test-results}
+export FNPIPELINE_TEST_RUN_ID=${FNPIPELINE_TEST_RUN_ID:-$(date +%Y%m%d%H%M%S)-$$}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+setup_failed() {
+  echo "test: $1 failed, so no test ran (see its message above)"
+  echo "0 passed, 1 failed"
+  exit 1
+}
+
+start=$SECONDS
+bash scripts/docker-up.sh || setup_failed scripts/docker-up.sh
+bash scripts/build-images.sh || setup_failed scripts/build-images.sh
+bash scripts/registry-up.sh || setup_failed scripts/registry-up.sh
+echo "test: set-up took $((SECONDS - start))s; test run id $FNPIPELINE_TEST_RUN_ID"
+
+rm -rf "$results"
+mkdir -p "$results"
+dotnet test FnPipeline.sln -c Release \
+  --logger "trx;LogFilePrefix=fnpipeline" --logger "console;verbosity=normal" \
+  --results-directory "$results" --blame-hang-timeout 10m "$@"
+test_rc=$?
+
+# Counts from every TRX file: <Counters total=".." passed=".." failed=".." .../>.
+counter() { grep -o '<Counters [^>]*>' "$1" | grep -o " $2=\"[0-9]*\"" | grep -o '[0-9]\+' || echo 0; }
+passed=0 failed=0 skipped=0 files=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  files=$((files + 1))
+  p=$(counter "$trx" passed)
+  f=$(( $(counter "$trx" failed) + $(counter "$trx" error) + $(counter "$trx" timeout) + $(counter "$trx" aborted) ))
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + $(counter "$trx" notExecuted)))
+  # A run-level failure (e.g. a fixture's clean-up check) fails the run without failing a test.
+  if [ "$f" -eq 0 ] && grep -q '<ResultSummary outcome="\(Failed\|Error\|Aborted\)"' "$trx"; then
+    echo "test: $(basename "$trx") reports a failure outside the tests (fixture set-up or clean-up); see above"
+    failed=$((failed + 1))
+  fi
+done
+
+if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "test: dotnet test exited with $test_rc but no test failed (build error, crash or hang?); see above"
+  failed=$((failed + 1))
+fi
+
+# Every container a test creates carries fnpipeline.test.run=<this run>: none may remain.
+leaked=$(timeout 30 docker ps -aq --filter "label=fnpipeline.test.run=$FNPIPELINE_TEST_RUN_ID" 2>/dev/null || true)
+if [ -n "$leaked" ]; then
+  echo "test: tests left $(echo "$leaked" | wc -l) container(s) on the engine: $(echo $leaked); removing them"
+  echo "$leaked" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  failed=$((failed + 1))
+fi
+
+echo "test: $files result file(s) in $results; total time $((SECONDS - start))s"
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+  echo "test: no test ran"
+  failed=1
+fi
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]

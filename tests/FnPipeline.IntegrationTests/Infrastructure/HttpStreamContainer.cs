@@ -1,0 +1,101 @@
+using System.Net.Sockets;
+using CliWrap.Buffered;
+
+namespace FnPipeline.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A detached http-stream container with a host directory bind-mounted at /tmp/iofs, as the
+/// contract prescribes; <see cref="CreateClient"/> talks HTTP/1.1 to its lsnr.sock. Disposing removes
+/// the container and the directory.
+/// </summary>
+public sealed class HttpStreamContainer : IAsyncDisposable
+{
+    private HttpStreamContainer(string directory, string containerId)
+    {
+        Directory = directory;
+        ContainerId = containerId;
+    }
+
+    /// <summary>The host directory mounted at /tmp/iofs.</summary>
+    public string Directory { get; }
+
+    public string ContainerId { get; }
+
+    public string SocketPath => Path.Combine(Directory, "lsnr.sock");
+
+    public static async Task<HttpStreamContainer> StartAsync(string image, IEnumerable<string>? arguments = null, CancellationToken cancellationToken = default)
+    {
+        string directory = System.IO.Directory.CreateTempSubdirectory("fnpl-it-").FullName;
+        var all = new List<string> { "run", "-d", "--rm", "--network", "none" };
+        all.AddRange(TestRun.LabelArguments);
+        all.AddRange(["-v", $"{directory}:/tmp/iofs", "-e", "FN_FORMAT=http-stream", "-e", "FN_LISTENER=unix:/tmp/iofs/lsnr.sock", image]);
+        all.AddRange(arguments ?? []);
+        BufferedCommandResult result = await DockerCli.ExecuteAsync(all, cancellationToken: cancellationToken);
+        if (!result.IsSuccess)
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+            throw new InvalidOperationException($"docker run failed ({result.ExitCode}): {result.StandardError}");
+        }
+
+        return new HttpStreamContainer(directory, result.StandardOutput.Trim());
+    }
+
+    /// <summary>Waits until lsnr.sock exists (a socket, or a symlink to one).</summary>
+    public async Task WaitForSocketAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!File.Exists(SocketPath))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                BufferedCommandResult logs = await DockerCli.ExecuteAsync(["logs", ContainerId], cancellationToken: cancellationToken);
+                throw new TimeoutException($"{SocketPath} did not appear within {timeout}. Container output: {logs.StandardOutput}{logs.StandardError}");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>An HTTP client whose every connection is the container's unix socket (one at a time).</summary>
+    public HttpClient CreateClient()
+    {
+        string socketPath = SocketPath;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+            MaxConnectionsPerServer = 1,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+        };
+        return new HttpClient(handler) { BaseAddress = new Uri("http://localhost/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DockerCli.ExecuteAsync(["rm", "-f", ContainerId]);
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The engine may still hold the bind mount for a moment; the temp dir is harmless.
+        }
+    }
+}
