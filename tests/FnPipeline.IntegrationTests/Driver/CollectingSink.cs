@@ -6,7 +6,7 @@ namespace FnPipeline.IntegrationTests.Driver;
 /// <summary>An output sink for tests: keeps bytes up to a cap and refuses (returns false) past it, like the executor's.</summary>
 internal sealed class CollectingSink(long cap = 64L * 1024 * 1024) : IOutputSink
 {
-    private readonly MemoryStream _bytes = new();
+    private readonly List<byte> _bytes = [];
     private readonly Lock _gate = new();
 
     public long Received { get; private set; }
@@ -16,8 +16,8 @@ internal sealed class CollectingSink(long cap = 64L * 1024 * 1024) : IOutputSink
         lock (_gate)
         {
             Received += chunk.Length;
-            var room = (int)Math.Max(0, cap - _bytes.Length);
-            _bytes.Write(chunk[..Math.Min(room, chunk.Length)]);
+            var room = (int)Math.Max(0, cap - _bytes.Count);
+            _bytes.AddRange(chunk[..Math.Min(room, chunk.Length)]);
             return Received <= cap;
         }
     }

@@ -160,10 +160,10 @@ public sealed class DockerDriverRunTests(DockerEngineFixture engine) : IAsyncLif
         await handle.AttachAndStartAsync(Io(null));
 
         await handle.PauseAsync();
-        (await InspectAsync(engine.Client, handle.Id)).State.Paused.ShouldBeTrue();
+        (await InspectAsync(engine.Client, handle.Id)).State!.Paused.ShouldBeTrue();
         await handle.UnpauseAsync();
 
-        (await InspectAsync(engine.Client, handle.Id)).State.Paused.ShouldBeFalse();
+        (await InspectAsync(engine.Client, handle.Id)).State!.Paused.ShouldBeFalse();
     }
 
     [Fact]

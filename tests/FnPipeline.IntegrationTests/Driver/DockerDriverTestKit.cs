@@ -1,5 +1,5 @@
 using Docker.DotNet;
-using Docker.DotNet.Models;
+using ContainerInspectResponse = Docker.DotNet.Models.ContainerInspectResponse;
 using FnPipeline.Docker;
 using FnPipeline.Driver;
 using FnPipeline.IntegrationTests.Infrastructure;
