@@ -51,6 +51,9 @@ if [ -n "${DOCKER_HOST:-}" ]; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
+  if [ -S "$sock" ] && [ ! -w "$sock" ]; then
+    die "$sock exists but $(id -un) may not use it. Run as root (sudo), or join the socket's group ($(stat -c %G "$sock"))."
+  fi
   die "no engine answers on $sock and starting one needs root. Run 'sudo bash scripts/docker-up.sh' (or as root), or start dockerd yourself."
 fi
 
@@ -59,7 +62,7 @@ apt_install() {
   say "installing $* with apt-get"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || die "apt-get update failed; check the package mirror."
-  apt-get install -y -qq --no-install-recommends "$@" >/dev/null || die "apt-get install $* failed."
+  apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed."
 }
 
 missing=()
@@ -79,6 +82,12 @@ if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
     sleep 0.2
   done
   kill -0 "$old" 2>/dev/null && die "dockerd (pid $old) neither answers nor exits; see $log_file. Stop it (kill $old) and run this again."
+fi
+
+# Without systemd nothing may have mounted the cgroup hierarchies dockerd needs.
+if ! grep -q ' /sys/fs/cgroup' /proc/mounts && command -v cgroupfs-mount >/dev/null 2>&1; then
+  say "mounting cgroup hierarchies (cgroupfs-mount)"
+  cgroupfs-mount || say "cgroupfs-mount failed; trying dockerd anyway"
 fi
 
 # dockerd programs NAT/filter rules for its bridge. Prefer the nft backend, fall back to legacy,
