@@ -73,7 +73,8 @@ command -v iptables >/dev/null 2>&1 || missing+=(iptables)
 command -v dockerd >/dev/null 2>&1 || die "dockerd is still missing after installing docker.io."
 
 # A dockerd that is still shutting down (or starting) owns the pid file: give it time first.
-if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null \
+   && [ "$(cat "/proc/$(cat "$pid_file")/comm" 2>/dev/null)" = dockerd ]; then
   old=$(cat "$pid_file")
   say "dockerd (pid $old) is running but not answering yet; waiting up to ${wait_secs}s"
   for _ in $(seq 1 $((wait_secs * 5))); do
