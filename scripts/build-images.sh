@@ -169,7 +169,7 @@ build_node_fdk() {
   if ! cmp -s "$node_function/package.json" "$app/package.json" || [ ! -d "$app/node_modules/@fnproject/fdk" ]; then
     rm -rf "$app/node_modules"
     cp "$node_function/package.json" "$app/package.json"
-    (cd "$app" && npm install --omit=dev --no-package-lock --no-audit --no-fund --prefer-offline --loglevel=error) \
+    (cd "$app" && npm install --omit=dev --no-package-lock --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null) \
       || die "npm install of @fnproject/fdk failed"
   fi
   rm -rf "$rootfs"

@@ -108,7 +108,7 @@ fi
 
 start_dockerd() {
   mkdir -p "$log_dir"
-  say "starting dockerd $* (log: $log_file)"
+  say "starting dockerd${*:+ $*} (log: $log_file)"
   { echo "=== docker-up.sh $(date -u +%FT%TZ): dockerd $*"; } >>"$log_file"
   setsid dockerd "$@" >>"$log_file" 2>&1 < /dev/null &
   local pid=$!

@@ -106,7 +106,8 @@ else
   say "pushing $image as $remote"
   docker_config=$(mktemp -d)   # keeps the login out of the user's ~/.docker/config.json
   trap 'rm -rf "$docker_config"' EXIT
-  echo "$password" | DOCKER_CONFIG=$docker_config docker login "$addr" -u "$user" --password-stdin >/dev/null
+  echo "$password" | DOCKER_CONFIG=$docker_config docker login "$addr" -u "$user" --password-stdin >/dev/null 2>&1 \
+    || die "docker login $addr as $user failed"
   docker tag "$image" "$remote"
   DOCKER_CONFIG=$docker_config docker push -q "$remote" >/dev/null || { docker rmi "$remote" >/dev/null 2>&1; die "docker push $remote failed"; }
   DOCKER_CONFIG=$docker_config docker logout "$addr" >/dev/null
