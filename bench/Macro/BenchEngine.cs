@@ -1,0 +1,80 @@
+using Docker.DotNet;
+
+namespace FnPipeline.Benchmarks.Macro;
+
+/// <summary>The engine, images, calls and executor settings the macro benchmarks share.</summary>
+internal static class BenchEngine
+{
+    public const string BusyboxImage = "fnpipeline/busybox:latest";
+    public const string TestFunctionImage = "fnpipeline/testfn:latest";
+
+    /// <summary>Label on every container the baselines create, so a crashed run's leftovers are easy to find.</summary>
+    public const string BenchLabel = "fnpipeline.bench";
+
+    /// <summary>The executor's default memory limit, mirrored by the baselines so all sides start the same container.</summary>
+    public const long MemoryMB = 128;
+
+    public static Uri Endpoint { get; } = new(Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock");
+
+    public static DockerClient CreateDockerClient() => new DockerClientBuilder().WithEndpoint(Endpoint).Build();
+
+    /// <summary>An executor on the real engine with default settings, except a short socket base directory of its own.</summary>
+    public static FnExecutor CreateExecutor(string name, Action<FnPipelineOptions>? configure = null)
+    {
+        var options = new FnPipelineOptions
+        {
+            InstanceId = $"bench{name}{Random.Shared.Next(1000, 9999)}".ToLowerInvariant(),
+            DockerEndpoint = Endpoint.ToString(),
+        };
+        options.Hot.SocketBaseDirectory = Directory.CreateTempSubdirectory("fnb-").FullName;
+        configure?.Invoke(options);
+        return FnExecutor.Create(options);
+    }
+
+    public static byte[] Payload(int bytes)
+    {
+        var payload = new byte[bytes];
+        for (var i = 0; i < payload.Length; i++)
+        {
+            payload[i] = (byte)('a' + (i % 26));
+        }
+
+        return payload;
+    }
+
+    /// <summary>A default-format echo: busybox <c>cat</c> with the executor's defaults (128 MB, read-only root, init, no network).</summary>
+    public static FunctionCall ColdCall(byte[] payload) => new()
+    {
+        Image = BusyboxImage,
+        Command = ["cat"],
+        Input = CallInput.FromBytes(payload),
+    };
+
+    /// <summary>An http-stream echo on the NativeAOT test function.</summary>
+    public static FunctionCall HotCall(byte[] payload) => new()
+    {
+        Image = TestFunctionImage,
+        Format = FunctionFormat.HttpStream,
+        Input = CallInput.FromBytes(payload),
+        AppName = "bench",
+        FunctionName = "echo",
+    };
+
+    public static void EnsureEcho(InvocationResult result, int expectedBytes)
+    {
+        if (result.Status != InvocationStatus.Success || result.Output.Length != expectedBytes)
+        {
+            throw new InvalidOperationException($"Call did not echo {expectedBytes} bytes: {result} ({result.Output.Length} bytes out)");
+        }
+    }
+
+    /// <summary>Runs <paramref name="callers"/> concurrent loops of <paramref name="callsEach"/> calls.</summary>
+    public static Task RunCallersAsync(int callers, int callsEach, Func<Task> call) =>
+        Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < callsEach; i++)
+            {
+                await call();
+            }
+        })));
+}
