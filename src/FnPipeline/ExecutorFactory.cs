@@ -1,4 +1,6 @@
+using FnPipeline.Docker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FnPipeline;
 
@@ -7,7 +9,12 @@ internal static class ExecutorFactory
 {
     public static FnExecutor CreateDocker(FnPipelineOptions options, ILoggerFactory? loggerFactory, TimeProvider time)
     {
-        // Wired once the Docker driver lands (issue 3).
-        throw new NotImplementedException();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        // The driver labels containers and the executor names them: both must use one id.
+        options.InstanceId ??= NewInstanceId();
+        // Options were validated by the caller, so the executor takes ownership of the driver without throwing.
+        return new FnExecutor(options, new DockerContainerDriver(options, loggerFactory, time), hotFactory: null, loggerFactory, time);
     }
+
+    internal static string NewInstanceId() => Guid.NewGuid().ToString("N")[..12];
 }

@@ -37,7 +37,7 @@ public sealed class FnExecutor : IFnExecutor
         _driver = driver;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FnExecutor>();
         _metrics = metrics ?? new FnPipelineMetrics();
-        InstanceId = options.InstanceId ?? Guid.NewGuid().ToString("N")[..12];
+        InstanceId = options.InstanceId ?? ExecutorFactory.NewInstanceId();
         var specs = new ContainerSpecFactory(options, InstanceId);
         _cold = new ColdCallPipeline(driver, options, specs, _metrics, timeProvider ?? TimeProvider.System, _logger);
         _hot = hotFactory?.Invoke(specs);

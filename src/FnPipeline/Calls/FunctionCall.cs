@@ -39,7 +39,7 @@ public sealed record FunctionCall
     /// <summary>Host directories bind-mounted into the container.</summary>
     public IReadOnlyList<VolumeMount> Volumes { get; init; } = [];
 
-    /// <summary>Extra container labels. Keys starting with <c>fnpipeline.</c> are reserved.</summary>
+    /// <summary>Extra container labels. The executor's own (<see cref="ReservedNames.Labels"/>) are reserved.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = EmptyStrings;
 
     /// <summary>Read-only root filesystem; <c>null</c> uses <see cref="FnPipelineOptions.ReadOnlyRootFs"/>.</summary>

@@ -141,9 +141,9 @@ public static class FunctionCallValidator
             {
                 problems.Add("Label names must not be empty");
             }
-            else if (key.StartsWith(ReservedNames.LabelPrefix, StringComparison.Ordinal))
+            else if (ReservedNames.Labels.Contains(key))
             {
-                problems.Add($"Label '{key}' uses the reserved prefix '{ReservedNames.LabelPrefix}'");
+                problems.Add($"Label '{key}' is reserved: the executor sets it");
             }
         }
     }

@@ -3,8 +3,11 @@ namespace FnPipeline;
 /// <summary>Environment variables and label prefixes the executor sets itself; calls may not override them.</summary>
 public static class ReservedNames
 {
-    /// <summary>Label prefix of the executor's own labels.</summary>
-    public const string LabelPrefix = "fnpipeline.";
+    /// <summary>Labels the executor sets on every container; calls may add others.</summary>
+    public static IReadOnlySet<string> Labels { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "fnpipeline.managed", "fnpipeline.instance", "fnpipeline.format", "fnpipeline.call-id",
+    };
 
     /// <summary>Mount point of the socket directory inside hot containers.</summary>
     public const string SocketMountPath = "/tmp/iofs";

@@ -45,7 +45,7 @@ public sealed class FunctionCallValidatorTests
             "Timeout must be positive, got -00:00:01",
             "Command must be null (keep the image's CMD) or have at least one element",
             "Volume container path '/tmp/iofs/' is reserved for the function's socket directory",
-            "Label 'fnpipeline.instance' uses the reserved prefix 'fnpipeline.'",
+            "Label 'fnpipeline.instance' is reserved: the executor sets it",
         ]);
     }
 }
