@@ -24,7 +24,11 @@ internal static class DockerClientFactory
     public static DockerClient Create(FnPipelineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var endpoint = ResolveEndpoint(options.DockerEndpoint, Environment.GetEnvironmentVariable("DOCKER_HOST"));
+        return Create(ResolveEndpoint(options.DockerEndpoint, Environment.GetEnvironmentVariable("DOCKER_HOST")));
+    }
+
+    public static DockerClient Create(Uri endpoint)
+    {
 
         // The builder picks the transport from the scheme (unix, npipe, tcp/http); the fork honours DOCKER_TLS_VERIFY itself.
         return new DockerClientBuilder().WithEndpoint(endpoint).Build();

@@ -21,21 +21,21 @@ internal sealed class DockerContainerDriver : IContainerDriver
     private int _disposed;
 
     public DockerContainerDriver(FnPipelineOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
-        : this(options, loggerFactory, timeProvider, client: null)
+        : this(DockerDriverSettings.From(options), loggerFactory, timeProvider, client: null)
     {
     }
 
     /// <summary>Uses <paramref name="client"/> when given (not disposed by the driver); otherwise creates and owns one.</summary>
-    public DockerContainerDriver(FnPipelineOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider, IDockerClient? client)
+    public DockerContainerDriver(DockerDriverSettings settings, ILoggerFactory loggerFactory, TimeProvider timeProvider, IDockerClient? client)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        Settings = DockerDriverSettings.From(options);
+        Settings = settings;
         _logger = loggerFactory.CreateLogger("FnPipeline.Docker");
-        Endpoint = client is null ? DockerClientFactory.ResolveEndpoint(options.DockerEndpoint, Environment.GetEnvironmentVariable("DOCKER_HOST")) : null;
+        Endpoint = client is null ? DockerClientFactory.ResolveEndpoint(settings.DockerEndpoint, Environment.GetEnvironmentVariable("DOCKER_HOST")) : null;
         _ownsClient = client is null;
-        _client = client ?? DockerClientFactory.Create(options);
+        _client = client ?? DockerClientFactory.Create(Endpoint!);
         var remover = new ContainerRemover(_client, Settings.MaxConcurrentRemovals, timeProvider, _logger);
         _context = new DockerDriverContext(_client, remover, Settings, timeProvider, _logger);
         _images = new ImagePuller(_client, LoadAuths(), Settings.PullTimeout, timeProvider, _logger);
@@ -76,7 +76,7 @@ internal sealed class DockerContainerDriver : IContainerDriver
 
         if (Settings.ReapOrphans)
         {
-            var reaped = await OrphanReaper.ReapAsync(_client, _context.Remover, InstanceId, cancellationToken).ConfigureAwait(false);
+            var reaped = await OrphanReaper.ReapAsync(_client, _context.Remover, InstanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
             DockerLog.OrphansReaped(_logger, reaped);
         }
 

@@ -35,11 +35,18 @@ internal sealed record DockerDriverSettings
 
     public IReadOnlyList<string> PreForkNetworks { get; init; } = [];
 
+    /// <summary>Extra labels for the containers the driver creates on its own (pre-fork placeholders); tests mark theirs.</summary>
+    public IReadOnlyDictionary<string, string> ExtraLabels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><see cref="FnPipelineOptions.DockerEndpoint"/>, resolved later against <c>DOCKER_HOST</c>.</summary>
+    public string? DockerEndpoint { get; init; }
+
     public static DockerDriverSettings From(FnPipelineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new DockerDriverSettings
         {
+            DockerEndpoint = options.DockerEndpoint,
             InstanceId = string.IsNullOrWhiteSpace(options.InstanceId) ? Guid.NewGuid().ToString("N") : options.InstanceId.Trim(),
             MinimumDockerVersion = string.IsNullOrWhiteSpace(options.MinimumDockerVersion) ? null : options.MinimumDockerVersion.Trim(),
             ImageLoadFile = string.IsNullOrWhiteSpace(options.ImageLoadFile) ? null : options.ImageLoadFile,

@@ -166,7 +166,7 @@ internal sealed class PreForkPool : IAsyncDisposable
             Image = settings.PreForkImage,
             Cmd = [.. settings.PreForkCommand],
             Hostname = $"prefork-{index}",
-            Labels = new Dictionary<string, string>
+            Labels = new Dictionary<string, string>(settings.ExtraLabels)
             {
                 [DockerLabels.Managed] = "true",
                 [DockerLabels.Instance] = settings.InstanceId,

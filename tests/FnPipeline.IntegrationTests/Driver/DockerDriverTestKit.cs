@@ -22,7 +22,10 @@ internal static class DockerDriverTestKit
             ReapOrphans = false,
         };
         configure?.Invoke(options);
-        return new DockerContainerDriver(options, NullLoggerFactory.Instance, TimeProvider.System);
+
+        // Placeholders and other containers the driver makes itself carry the test-run labels too (leak check).
+        var settings = DockerDriverSettings.From(options) with { ExtraLabels = TestLabels() };
+        return new DockerContainerDriver(settings, NullLoggerFactory.Instance, TimeProvider.System, client: null);
     }
 
     public static async Task<DockerContainerDriver> StartDriverAsync(DockerEngineFixture engine, Action<FnPipelineOptions>? configure = null)

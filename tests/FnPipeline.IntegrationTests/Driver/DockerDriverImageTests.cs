@@ -1,0 +1,143 @@
+using System.Text;
+using FnPipeline.Docker;
+using FnPipeline.IntegrationTests.Infrastructure;
+using static FnPipeline.IntegrationTests.Driver.DockerDriverTestKit;
+
+namespace FnPipeline.IntegrationTests.Driver;
+
+/// <summary>EnsureImageAsync against the real local registry: credentials, errors, shared transfers.</summary>
+[Collection(DockerCollectionDefinition.Name)]
+[Trait("Category", "Docker")]
+public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryImageFixture registry)
+    : IClassFixture<RegistryImageFixture>, IAsyncLifetime
+{
+    private static readonly RegistryCredentials Valid = new(RegistryImageFixture.User, RegistryImageFixture.Password);
+
+    private DockerContainerDriver _driver = null!;
+
+    public async Task InitializeAsync()
+    {
+        _driver = await StartDriverAsync(engine);
+        await registry.ForgetAsync();
+    }
+
+    public async Task DisposeAsync() => await _driver.DisposeAsync();
+
+    [Fact]
+    public async Task PresentImage_IsNotPulled()
+    {
+        await _driver.EnsureImageAsync(TestImages.Busybox, credentials: null);
+
+        _driver.PullTransfersStarted.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task MissingImage_WithExplicitCredentials_IsPulled()
+    {
+        await _driver.EnsureImageAsync(registry.Image, Valid);
+
+        (await registry.IsPresentAsync(registry.Image)).ShouldBeTrue();
+        _driver.PullTransfersStarted.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task CredentialsFromConfigJson_KeyedByIpAndPort_AreUsed()
+    {
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{RegistryImageFixture.User}:{RegistryImageFixture.Password}"));
+        await using var driver = CreateDriver(engine, o => o.DockerAuthJson = "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + auth + "\"}}}");
+
+        await driver.EnsureImageAsync(registry.Image, credentials: null);
+
+        (await registry.IsPresentAsync(registry.Image)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task DigestReference_IsPulledByDigest()
+    {
+        var byDigest = $"{RegistryImageFixture.Repository}@{registry.Digest}";
+
+        await _driver.EnsureImageAsync(byDigest, Valid);
+
+        (await registry.IsPresentAsync(byDigest)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task WrongPassword_IsUnauthorized401()
+    {
+        var error = await Should.ThrowAsync<FnCallException>(
+            () => _driver.EnsureImageAsync(registry.Image, new RegistryCredentials(RegistryImageFixture.User, "wrong")));
+
+        error.Error.Kind.ShouldBe(FnErrorKind.ImageUnauthorized);
+        error.Error.StatusCode.ShouldBe(401);
+        error.Error.Message.ShouldBe($"Failed to pull image '{registry.Image}': unauthorized: authentication required");
+    }
+
+    [Fact]
+    public async Task NoCredentials_IsUnauthorized401()
+    {
+        var error = await Should.ThrowAsync<FnCallException>(() => _driver.EnsureImageAsync(registry.Image, credentials: null));
+
+        error.Error.Kind.ShouldBe(FnErrorKind.ImageUnauthorized);
+        error.Error.StatusCode.ShouldBe(401);
+        error.Error.Message.ShouldContain("no basic auth credentials");
+    }
+
+    [Fact]
+    public async Task MissingTag_IsNotFound404_NamingTheImage()
+    {
+        var image = $"{RegistryImageFixture.Repository}:no-such-tag";
+
+        var error = await Should.ThrowAsync<FnCallException>(() => _driver.EnsureImageAsync(image, Valid));
+
+        error.Error.Kind.ShouldBe(FnErrorKind.ImageNotFound);
+        error.Error.StatusCode.ShouldBe(404);
+        error.Error.Message.ShouldStartWith($"Failed to pull image '{image}': ");
+        error.Error.Message.ShouldContain("manifest unknown");
+    }
+
+    [Fact]
+    public async Task UnreachableRegistry_IsPullFailed502()
+    {
+        const string image = "127.0.0.1:5999/fnpipeline/nowhere:latest";
+
+        var error = await Should.ThrowAsync<FnCallException>(() => _driver.EnsureImageAsync(image, credentials: null));
+
+        error.Error.Kind.ShouldBe(FnErrorKind.ImagePullFailed);
+        error.Error.StatusCode.ShouldBe(502);
+        error.Error.Message.ShouldContain("connection refused");
+    }
+
+    [Fact]
+    public async Task FiveConcurrentEnsures_ShareOneTransfer()
+    {
+        var ensures = Enumerable.Range(0, 5).Select(_ => _driver.EnsureImageAsync(registry.Image, Valid)).ToList();
+
+        await Task.WhenAll(ensures);
+
+        _driver.PullTransfersStarted.ShouldBe(1);
+        (await registry.IsPresentAsync(registry.Image)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task ConcurrentEnsures_WithDifferentCredentials_AreSeparateTransfers()
+    {
+        var good = _driver.EnsureImageAsync(registry.Image, Valid);
+        var bad = _driver.EnsureImageAsync(registry.Image, new RegistryCredentials(RegistryImageFixture.User, "wrong"));
+
+        await good;
+        await Should.ThrowAsync<FnCallException>(() => bad);
+        _driver.PullTransfersStarted.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task APulledImage_RunsAContainer()
+    {
+        await _driver.EnsureImageAsync(registry.Image, Valid);
+        var stdout = new CollectingSink();
+
+        var (exit, _) = await RunAsync(_driver, Spec(registry.Image, "cat"), Io("from the registry", stdout));
+
+        exit.ExitCode.ShouldBe(0);
+        stdout.Text.ShouldBe("from the registry");
+    }
+}

@@ -1,0 +1,103 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using FnPipeline.IntegrationTests.Infrastructure;
+
+namespace FnPipeline.IntegrationTests.Driver;
+
+/// <summary>
+/// An image of this test class's own in the local registry of scripts/registry-up.sh (127.0.0.1:5000, fnuser/fnpass):
+/// busybox pushed under a unique tag, then removed from the engine, so each pull is real and no other suite's image
+/// is touched. <see cref="ForgetAsync"/> removes the engine's copy before a test pulls again.
+/// </summary>
+public sealed class RegistryImageFixture : IAsyncLifetime
+{
+    public const string Registry = "127.0.0.1:5000";
+    public const string User = "fnuser";
+    public const string Password = "fnpass";
+    public const string Repository = Registry + "/fnpipeline/driver-it";
+
+    private DockerClient? _client;
+
+    public string Tag { get; } = "run-" + Guid.NewGuid().ToString("N")[..12];
+
+    public string Image => $"{Repository}:{Tag}";
+
+    /// <summary>The pushed manifest's digest (<c>sha256:…</c>).</summary>
+    public string Digest { get; private set; } = "";
+
+    public static AuthConfig Auth => new() { Username = User, Password = Password, ServerAddress = Registry };
+
+    public DockerClient Client => _client ?? throw new InvalidOperationException("Not initialized.");
+
+    public async Task InitializeAsync()
+    {
+        _client = new DockerClientBuilder().WithEndpoint(new Uri(
+            Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : DockerEngineFixture.DefaultEndpoint)).Build();
+        await Client.Images.TagImageAsync(TestImages.Busybox, new ImageTagParameters { RepositoryName = Repository, Tag = Tag });
+        var progress = new ErrorCollector();
+        await Client.Images.PushImageAsync(Image, new ImagePushParameters { Tag = Tag }, Auth, progress);
+        if (progress.Error is { } error)
+        {
+            throw new InvalidOperationException(
+                $"Pushing {Image} to the test registry failed: {error}. Start it with 'sudo bash scripts/registry-up.sh'.");
+        }
+
+        var inspect = await Client.Images.InspectImageAsync(Image);
+        Digest = inspect.RepoDigests.Single(d => d.StartsWith(Repository + "@", StringComparison.Ordinal))[(Repository.Length + 1)..];
+        await ForgetAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_client is null)
+        {
+            return;
+        }
+
+        await ForgetAsync();
+        _client.Dispose();
+    }
+
+    /// <summary>Removes every local name of this fixture's image (tag and digest references), if present.</summary>
+    public async Task ForgetAsync()
+    {
+        foreach (var reference in new[] { Image, $"{Repository}@{Digest}" })
+        {
+            if (reference.EndsWith('@'))
+            {
+                continue;
+            }
+
+            try
+            {
+                await Client.Images.DeleteImageAsync(reference, new ImageDeleteParameters { Force = false, NoPrune = false });
+            }
+            catch (DockerImageNotFoundException)
+            {
+            }
+            catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+            }
+        }
+    }
+
+    public async Task<bool> IsPresentAsync(string reference)
+    {
+        try
+        {
+            await Client.Images.InspectImageAsync(reference);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class ErrorCollector : IProgress<JSONMessage>
+    {
+        public string? Error { get; private set; }
+
+        public void Report(JSONMessage value) => Error ??= value.Error?.Message;
+    }
+}
