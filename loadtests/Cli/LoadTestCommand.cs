@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using FnPipeline.LoadTests.Load;
+using FnPipeline.LoadTests.Targets;
+
+namespace FnPipeline.LoadTests.Cli;
+
+/// <summary>The command line: <c>--scenario hot-echo --rate 200 --duration 30s</c> and the rest (docs/loadtests.md).</summary>
+internal static class LoadTestCommand
+{
+    public static RootCommand Create(Func<RunSettings, CancellationToken, Task<int>> run)
+    {
+        var scenario = new Option<string>("--scenario", "-s")
+        {
+            Description = "Scenario: cold-echo, hot-echo, mixed or burst.",
+            DefaultValueFactory = _ => "hot-echo",
+        };
+        scenario.AcceptOnlyFromAmong(RunSettings.Scenarios);
+        var rate = new Option<double?>("--rate", "-r") { Description = "Open model: start this many calls per second, whatever the latency." };
+        var concurrency = new Option<int?>("--concurrency", "-c") { Description = "Closed model: this many callers, each calling again as soon as its call ends." };
+        var duration = Duration("--duration", "Measured duration (e.g. 30s, 2m; at most 1h).", TimeSpan.FromSeconds(30));
+        var warmup = Duration("--warmup", "Warm-up before the measured phase; its calls are not in the figures.", TimeSpan.FromSeconds(5));
+        var output = new Option<string?>("--out", "-o") { Description = "Report folder (default: loadtests/reports/<scenario>-<time>)." };
+        var driver = new Option<string>("--driver")
+        {
+            Description = "docker (the real engine) or fake (an in-memory engine that exercises the runner).",
+            DefaultValueFactory = _ => "docker",
+        };
+        driver.AcceptOnlyFromAmong("docker", "fake");
+        var payload = new Option<int>("--payload") { Description = "Input bytes per call (echoed back).", DefaultValueFactory = _ => 1024 };
+        var timeout = Duration("--timeout", "Client-side timeout per call.", TimeSpan.FromSeconds(30));
+        var maxInFlight = new Option<int>("--max-in-flight") { Description = "Open model: most calls in flight; due calls past it count as not started.", DefaultValueFactory = _ => 1000 };
+        var hotShare = new Option<double>("--hot-share") { Description = "mixed: the share of hot calls (0 to 1).", DefaultValueFactory = _ => 0.9 };
+
+        var command = new RootCommand("FnPipeline load tests: scenarios under a closed or open load model, with markdown, JSON and HTML reports.")
+        {
+            scenario, rate, concurrency, duration, warmup, output, driver, payload, timeout, maxInFlight, hotShare,
+        };
+        command.SetAction((result, cancellationToken) =>
+        {
+            var name = result.GetValue(scenario)!;
+            var settings = new RunSettings(
+                name,
+                result.GetValue(rate),
+                result.GetValue(concurrency),
+                result.GetValue(warmup),
+                result.GetValue(duration),
+                result.GetValue(driver) == "fake" ? DriverKind.Fake : DriverKind.Docker,
+                result.GetValue(payload),
+                result.GetValue(timeout),
+                result.GetValue(maxInFlight),
+                result.GetValue(hotShare),
+                result.GetValue(output) ?? Path.Combine(ReportsDirectory, $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
+            var problems = settings.Validate();
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                {
+                    Console.Error.WriteLine(problem);
+                }
+
+                return Task.FromResult(2);
+            }
+
+            return run(settings, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary><c>loadtests/reports/</c> (git-ignored), whatever the working directory.</summary>
+    public static string ReportsDirectory { get; } = Path.Combine(ProjectDirectory(), "reports");
+
+    private static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = Parse,
+    };
+
+    private static TimeSpan Parse(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (DurationParser.TryParse(text, out var duration))
+        {
+            return duration;
+        }
+
+        result.AddError($"'{text}' is not a duration (e.g. 30s, 500ms, 2m, 1m30s).");
+        return default;
+    }
+
+    private static string ProjectDirectory() =>
+        typeof(LoadTestCommand).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "LoadTestsProjectDirectory")?.Value is { } directory && Directory.Exists(directory)
+            ? directory
+            : Directory.GetCurrentDirectory();
+}
