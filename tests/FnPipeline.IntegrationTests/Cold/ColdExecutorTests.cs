@@ -145,13 +145,39 @@ public sealed class ColdExecutorTests(DockerEngineFixture engine) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task MissingImage_Is404NamingTheImage()
+    public async Task MissingTagInTheLocalRegistry_Is404NamingTheImage()
     {
+        const string image = "127.0.0.1:5000/fnpipeline/busybox:does-not-exist";
+        var call = Call(image) with { RegistryCredentials = new RegistryCredentials("fnuser", "fnpass", "127.0.0.1:5000") };
+
+        using var result = await _executor.InvokeAsync(call);
+
+        result.Status.ShouldBe(InvocationStatus.Error);
+        result.Error!.Kind.ShouldBe(FnErrorKind.ImageNotFound, result.Error.ToString());
+        result.Error.StatusCode.ShouldBe(404);
+        result.Error.Message.ShouldStartWith($"Failed to pull image '{image}'");
+    }
+
+    [Fact]
+    public async Task PrivateImageWithoutCredentials_Is401()
+    {
+        await RemoveImageAsync(TestImages.RegistryBusybox);
+
+        using var result = await _executor.InvokeAsync(Call(TestImages.RegistryBusybox, "x", "cat"));
+
+        result.Error!.Kind.ShouldBe(FnErrorKind.ImageUnauthorized, result.Error.ToString());
+        result.Error.StatusCode.ShouldBe(401);
+    }
+
+    [Fact]
+    public async Task UnreachableRegistry_Is502NamingTheImage()
+    {
+        // No network here: the public registry cannot be reached, which is a pull failure, not a missing image.
         using var result = await _executor.InvokeAsync(Call("fnpipeline/does-not-exist:never"));
 
         result.Status.ShouldBe(InvocationStatus.Error);
-        result.Error!.StatusCode.ShouldBeOneOf(404, 401);
-        result.Error.Message.ShouldStartWith("Failed to pull image 'fnpipeline/does-not-exist:never'");
+        result.Error!.StatusCode.ShouldBe(502, result.Error.ToString());
+        result.Error.Message.ShouldStartWith("Failed to pull image 'fnpipeline/does-not-exist:never': ");
     }
 
     [Fact]
@@ -238,6 +264,17 @@ public sealed class ColdExecutorTests(DockerEngineFixture engine) : IAsyncLifeti
 
         await executor.DisposeAsync();
         await AssertNoContainersLeftAsync(engine, executor);
+    }
+
+    private async Task RemoveImageAsync(string image)
+    {
+        try
+        {
+            await engine.Client.Images.DeleteImageAsync(image, new global::Docker.DotNet.Models.ImageDeleteParameters { Force = true });
+        }
+        catch (global::Docker.DotNet.DockerImageNotFoundException)
+        {
+        }
     }
 
     private async Task WaitForRunningContainerAsync()
