@@ -88,6 +88,12 @@ public sealed class FnPipelineOptions
     /// <summary>Time in-flight calls get to finish when the executor is disposed; past it they are cancelled.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Receives the progress of every image transfer (a pull shared by several calls reports once). Called on the
+    /// engine stream's reader, in order: keep it fast and never throw. <c>null</c> (default) reports nothing.
+    /// </summary>
+    public IProgress<ImagePullProgress>? ImagePullProgress { get; set; }
+
     /// <summary>Pre-fork pool of placeholder containers whose network namespace function containers join.</summary>
     public PreForkPoolOptions PreForkPool { get; } = new();
 

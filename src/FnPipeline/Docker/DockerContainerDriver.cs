@@ -38,7 +38,7 @@ internal sealed class DockerContainerDriver : IContainerDriver
         _client = client ?? DockerClientFactory.Create(Endpoint!);
         var remover = new ContainerRemover(_client, Settings.MaxConcurrentRemovals, timeProvider, _logger);
         _context = new DockerDriverContext(_client, remover, Settings, timeProvider, _logger);
-        _images = new ImagePuller(_client, LoadAuths(), Settings.PullTimeout, timeProvider, _logger);
+        _images = new ImagePuller(_client, LoadAuths(), Settings.PullTimeout, timeProvider, _logger, Settings.PullProgress);
         _networks = new NetworkAllocator(Settings.Networks);
     }
 

@@ -38,6 +38,9 @@ internal sealed record DockerDriverSettings
     /// <summary>Extra labels for the containers the driver creates on its own (pre-fork placeholders); tests mark theirs.</summary>
     public IReadOnlyDictionary<string, string> ExtraLabels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary><see cref="FnPipelineOptions.ImagePullProgress"/>: receives pull progress; <c>null</c> reports nothing.</summary>
+    public IProgress<ImagePullProgress>? PullProgress { get; init; }
+
     /// <summary><see cref="FnPipelineOptions.DockerEndpoint"/>, resolved later against <c>DOCKER_HOST</c>.</summary>
     public string? DockerEndpoint { get; init; }
 
@@ -57,6 +60,7 @@ internal sealed record DockerDriverSettings
             MaxConcurrentRemovals = Math.Max(1, options.MaxConcurrentRemovals),
             HealthcheckPollInterval = options.HealthcheckPollInterval > TimeSpan.Zero ? options.HealthcheckPollInterval : TimeSpan.FromMilliseconds(100),
             PullTimeout = options.PullTimeout,
+            PullProgress = options.ImagePullProgress,
             Networks = [.. options.Networks],
             PreForkSize = options.PreForkPool.Size,
             PreForkImage = options.PreForkPool.Image,

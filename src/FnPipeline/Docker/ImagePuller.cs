@@ -15,18 +15,22 @@ internal sealed class ImagePuller : IDisposable
     private readonly TimeSpan _pullTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IProgress<ImagePullProgress>? _progress;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Dictionary<PullKey, SharedPull> _inFlight = [];
     private readonly Lock _gate = new();
     private long _transfersStarted;
 
-    public ImagePuller(IDockerClient client, RegistryAuthStore auths, TimeSpan pullTimeout, TimeProvider time, ILogger logger)
+    public ImagePuller(
+        IDockerClient client, RegistryAuthStore auths, TimeSpan pullTimeout, TimeProvider time, ILogger logger,
+        IProgress<ImagePullProgress>? progress = null)
     {
         _client = client;
         _auths = auths;
         _pullTimeout = pullTimeout > TimeSpan.Zero ? pullTimeout : Timeout.InfiniteTimeSpan;
         _time = time;
         _logger = logger;
+        _progress = progress;
     }
 
     /// <summary>Transfers started so far (joined pulls do not count): lets tests see that waiters shared one.</summary>
@@ -175,7 +179,7 @@ internal sealed class ImagePuller : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, pull.AbandonToken, _shutdown.Token);
         var started = _time.GetTimestamp();
         DockerLog.PullStarted(_logger, image, name.Registry.Length == 0 ? "docker.io" : name.Registry, auth?.Username ?? "anonymous");
-        var progress = new PullProgress();
+        var progress = new PullProgress(image, _progress);
         FnError? error = null;
         try
         {
