@@ -15,22 +15,24 @@ internal static class SvgChart
     private const int Height = 300;
     private const int Left = 70;
     private const int Right = 20;
-    private const int Top = 20;
+    private const int Top = 24;
     private const int Bottom = 40;
 
     public static string Latency(IReadOnlyList<TimelinePoint> points, double warmupSeconds)
     {
         var withCalls = points.Where(p => p.Completed > 0).ToList();
         var xMax = Math.Max(1, points.Count == 0 ? 1 : points[^1].Second);
-        // The scale follows p99, so one slow outlier does not flatten the rest; max is clipped at the top.
-        var yMax = NiceCeiling(Math.Max(0.001, withCalls.Count == 0 ? 1 : withCalls.Max(p => p.P99Ms) * 1.15));
+        // The scale follows the measured phase's p99, so neither the warm-up's first calls nor one slow outlier flatten
+        // the rest; lines past the top are clipped.
+        var scaled = withCalls.Where(p => p.Second > warmupSeconds + 1).ToList() is { Count: > 0 } measured ? measured : withCalls;
+        var yMax = NiceCeiling(Math.Max(0.001, scaled.Count == 0 ? 1 : scaled.Max(p => p.P99Ms) * 1.15));
         var svg = Begin("Latency over time (ms)");
         Axes(svg, xMax, yMax, "ms");
         Warmup(svg, xMax, warmupSeconds);
         Line(svg, withCalls, p => p.MaxMs, xMax, yMax, "#bbbbbb", dashed: true);
         Line(svg, withCalls, p => p.P99Ms, xMax, yMax, "#d95f02", dashed: false);
         Line(svg, withCalls, p => p.P50Ms, xMax, yMax, "#1b9e77", dashed: false);
-        Legend(svg, [("p50", "#1b9e77"), ("p99", "#d95f02"), ("max (clipped)", "#bbbbbb")]);
+        Legend(svg, [("p50", "#1b9e77"), ("p99", "#d95f02"), ("max", "#bbbbbb")]);
         return End(svg);
     }
 
@@ -62,6 +64,7 @@ internal static class SvgChart
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"12\">");
         svg.Append(CultureInfo.InvariantCulture, $"<title>{WebUtility.HtmlEncode(title)}</title>");
         svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"0\" y=\"0\" width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"13\" font-weight=\"bold\">{WebUtility.HtmlEncode(title)}</text>");
         return svg;
     }
 
@@ -128,12 +131,12 @@ internal static class SvgChart
 
     private static void Legend(StringBuilder svg, (string Label, string Color)[] entries)
     {
-        var x = Width - Right - (entries.Length * 120);
+        var x = Width - Right - (entries.Length * 90);
         foreach (var (label, color) in entries)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{Top - 2}\" width=\"14\" height=\"4\" fill=\"{color}\"/>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 18}\" y=\"{Top + 3}\">{WebUtility.HtmlEncode(label)}</text>");
-            x += 120;
+            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"6\" width=\"14\" height=\"4\" fill=\"{color}\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 18}\" y=\"12\">{WebUtility.HtmlEncode(label)}</text>");
+            x += 90;
         }
     }
 

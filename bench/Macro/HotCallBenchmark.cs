@@ -1,0 +1,63 @@
+using BenchmarkDotNet.Attributes;
+using FnPipeline.Benchmarks.Infrastructure;
+
+namespace FnPipeline.Benchmarks.Macro;
+
+/// <summary>
+/// One hot call at a time, 1 KB echoed by the NativeAOT test function in http-stream mode: the executor's call vs the
+/// same request over the same container's unix socket with a plain <see cref="HttpClient"/> [Baseline].
+/// Targets: median ≤ 1.3× the bare round trip; at most 4 KB allocated per executor call.
+/// </summary>
+[MicroJob]
+[CallsPerSecondColumn]
+[RequiresEngine(EngineFeature.Hot)]
+public class HotCallBenchmark
+{
+    private readonly byte[] _payload = BenchEngine.Payload(1024);
+    private FnExecutor _executor = null!;
+    private FunctionCall _call = null!;
+    private string _socketBase = null!;
+    private HttpClient? _bare;
+
+    [GlobalSetup(Target = nameof(Executor))]
+    public Task SetupExecutorAsync() => StartAsync();
+
+    [GlobalSetup(Target = nameof(BareHttpClient))]
+    public async Task SetupBareAsync()
+    {
+        await StartAsync();
+        var socket = HotSockets.Find(_socketBase).Single();
+        await Task.Delay(HotSockets.ExecutorConnectionIdle);
+        _bare = UnixSocketHttp.CreatePlainClient(socket);
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        _bare?.Dispose();
+        await _executor.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true, Description = "bare HttpClient, same socket")]
+    public Task<int> BareHttpClient() => HotSockets.PostAsync(_bare!, _payload);
+
+    [Benchmark(Description = "FnExecutor hot call")]
+    public async Task<int> Executor()
+    {
+        using var result = await _executor.InvokeAsync(_call);
+        BenchEngine.EnsureEcho(result, _payload.Length);
+        return result.Output.Length;
+    }
+
+    private async Task StartAsync()
+    {
+        _executor = BenchEngine.CreateExecutor("hot", o =>
+        {
+            _socketBase = o.Hot.SocketBaseDirectory!;
+            // The bare case leaves the container idle while it measures: keep it.
+            o.Hot.IdleTimeout = TimeSpan.FromMinutes(10);
+        });
+        _call = BenchEngine.HotCall(_payload);
+        await HotSockets.WarmAsync(_executor, _call, containers: 1);
+    }
+}
