@@ -1,0 +1,14 @@
+namespace FnPipeline.HotPool;
+
+/// <summary>The outcome of asking for a container: one (busy, for this call), or why not.</summary>
+/// <param name="Container">The container, when one was obtained.</param>
+/// <param name="Status">The call's status when no container was obtained.</param>
+/// <param name="Error">Why no container was obtained.</param>
+/// <param name="Launch">The timings of the launch, when this call started its container.</param>
+internal readonly record struct Acquisition(HotContainer? Container, InvocationStatus Status, FnError? Error, LaunchTimings? Launch)
+{
+    public static Acquisition Got(HotContainer container, LaunchTimings? launch = null) =>
+        new(container, InvocationStatus.Success, null, launch);
+
+    public static Acquisition Failed(InvocationStatus status, FnError error) => new(null, status, error, null);
+}

@@ -1,0 +1,238 @@
+using FnPipeline.Pipeline;
+
+namespace FnPipeline.HotPool;
+
+/// <summary>
+/// Finds a container for a call: the most recently idle one of its function (the fast path: no wait, no
+/// allocation); else a new one when the function's and the executor's limits allow (evicting another function's
+/// oldest idle container when only the executor's limit is in the way); else it waits, in FIFO order with the
+/// other waiters, for a container to come back, a limit to free up, or its own launch, bounded by the call's
+/// timeout (503 "too busy" past it). A launch outlives a caller that stops waiting: its container joins the pool.
+/// </summary>
+internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools, HotContainerLauncher launcher)
+{
+    public ValueTask<Acquisition> AcquireAsync(FunctionKey key, FunctionCall call, TimeSpan waitLimit, CancellationToken cancellationToken)
+    {
+        var pool = pools.Get(key);
+        while (pool.TryTakeIdle(out var container))
+        {
+            var activation = container.TryActivateAsync();
+            if (!activation.IsCompletedSuccessfully)
+            {
+                // Paused: unpausing takes an engine round trip.
+                return AcquireSlowAsync(key, pool, call, waitLimit, (container, activation.AsTask()), cancellationToken);
+            }
+
+            if (activation.Result)
+            {
+                return new ValueTask<Acquisition>(Acquisition.Got(container));
+            }
+        }
+
+        return AcquireSlowAsync(key, pool, call, waitLimit, null, cancellationToken);
+    }
+
+    /// <summary>Puts a container back on its function's stack and, if the executor is at its limit, tells waiters
+    /// of other functions that there is an idle container they could evict.</summary>
+    public void ReturnToPool(HotContainer container)
+    {
+        container.ReturnToPool();
+        if (context.Budget.Used >= context.Budget.MaxContainers)
+        {
+            pools.SignalWaiters(except: container.Pool);
+        }
+    }
+
+    private async ValueTask<Acquisition> AcquireSlowAsync(
+        FunctionKey key,
+        FunctionPool pool,
+        FunctionCall call,
+        TimeSpan waitLimit,
+        (HotContainer Container, Task<bool> Activation)? pending,
+        CancellationToken cancellationToken)
+    {
+        if (pending is { } claimed && await claimed.Activation.ConfigureAwait(false))
+        {
+            return Acquisition.Got(claimed.Container);
+        }
+
+        using var deadline = new CancellationTokenSource(waitLimit, context.Time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.ShutdownToken, deadline.Token);
+        Launch? launch = null;
+        var counted = false;
+        try
+        {
+            while (true)
+            {
+                if (!counted)
+                {
+                    if (!pool.TryBeginWait())
+                    {
+                        pool = pools.Get(key);
+                        continue;
+                    }
+
+                    counted = true;
+                    context.Metrics.Queued(1);
+                }
+
+                if (pool.TryTakeIdle(out var idle))
+                {
+                    if (await idle.TryActivateAsync().ConfigureAwait(false))
+                    {
+                        return Acquisition.Got(idle);
+                    }
+
+                    continue;
+                }
+
+                launch ??= TryLaunch(pool, call);
+                if (launch is { Task.IsCompleted: true })
+                {
+                    var done = launch;
+                    launch = null;
+                    if (await TakeLaunchedAsync(done).ConfigureAwait(false) is { } outcome)
+                    {
+                        return outcome;
+                    }
+
+                    continue;
+                }
+
+                if (await WaitForChangeAsync(pool, launch, wait.Token).ConfigureAwait(false))
+                {
+                    var popped = pool.PopIdle();
+                    if (await popped.TryActivateAsync().ConfigureAwait(false))
+                    {
+                        return Acquisition.Got(popped);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (wait.IsCancellationRequested)
+        {
+            return cancellationToken.IsCancellationRequested ? Acquisition.Failed(InvocationStatus.Cancelled, CallOutcomes.Cancelled())
+                : context.ShutdownToken.IsCancellationRequested ? Acquisition.Failed(InvocationStatus.Error, CallOutcomes.ShuttingDown())
+                : Acquisition.Failed(InvocationStatus.Error, CallOutcomes.TooBusy(
+                    $"no container of function {pool.Key} became free within {waitLimit.TotalSeconds:0.###} s " +
+                    $"({pool.Live} of {pool.MaxContainers} per function, {context.Budget.Used} of {context.Budget.MaxContainers} in all)"));
+        }
+        finally
+        {
+            if (launch is not null)
+            {
+                context.Background.Track(AdoptAsync(launch));
+            }
+
+            if (counted)
+            {
+                pool.EndWait();
+                context.Metrics.Queued(-1);
+                pools.TryRetire(pool);
+            }
+        }
+    }
+
+    private Launch? TryLaunch(FunctionPool pool, FunctionCall call)
+    {
+        switch (pool.TryReserveLaunch(context.Budget))
+        {
+            case LaunchReservation.Reserved:
+                return launcher.Start(pool, call);
+            case LaunchReservation.ExecutorFull:
+                // The eviction's removal frees the place and signals this pool.
+                pools.TryEvictIdleElsewhere(pool);
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The call's own launch finished: its container, its start-up error, or <c>null</c> to keep looking.</summary>
+    private async Task<Acquisition?> TakeLaunchedAsync(Launch launch)
+    {
+        HotContainer container;
+        try
+        {
+            container = await launch.Task.ConfigureAwait(false);
+        }
+        catch (FnCallException ex)
+        {
+            return Acquisition.Failed(InvocationStatus.Error, ex.Error);
+        }
+        catch (OperationCanceledException) when (context.ShutdownToken.IsCancellationRequested)
+        {
+            return Acquisition.Failed(InvocationStatus.Error, CallOutcomes.ShuttingDown());
+        }
+
+        if (container.TryTakeReady())
+        {
+            return Acquisition.Got(container, launch.Timings);
+        }
+
+        context.Background.Track(container.RemoveAsync("exited before its first call"));
+        return null;
+    }
+
+    /// <summary>
+    /// Waits for a token of the pool's idle channel, a capacity signal (or the call's own launch, instead of signals,
+    /// when there is one). Returns <c>true</c> when it got a token: the caller must pop a container.
+    /// </summary>
+    private static async Task<bool> WaitForChangeAsync(FunctionPool pool, Launch? launch, CancellationToken cancellationToken)
+    {
+        using var iteration = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = pool.ReadIdleTokenAsync(iteration.Token).AsTask();
+        var signal = launch is null ? pool.ReadCapacitySignalAsync(iteration.Token).AsTask() : null;
+        await Task.WhenAny(token, (Task?)signal ?? launch!.Task).ConfigureAwait(false);
+
+        // The losing read is cancelled; awaiting it tells "cancelled" from "got an item at the same moment".
+        await iteration.CancelAsync().ConfigureAwait(false);
+        var gotToken = await SucceededAsync(token).ConfigureAwait(false);
+        if (signal is not null && await SucceededAsync(signal).ConfigureAwait(false) && gotToken)
+        {
+            pool.SignalCapacity();
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            if (gotToken)
+            {
+                pool.PutBackToken();
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return gotToken;
+    }
+
+    private static async Task<bool> SucceededAsync(Task<byte> read)
+    {
+        try
+        {
+            await read.ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A launch whose caller went elsewhere (or gave up): its container joins the pool for the next call.</summary>
+    private async Task AdoptAsync(Launch launch)
+    {
+        try
+        {
+            var container = await launch.Task.ConfigureAwait(false);
+            ReturnToPool(container);
+        }
+        catch (OperationCanceledException) when (context.ShutdownToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            HotPoolLog.UnobservedLaunchFailure(context.Logger, launch.Pool.Key, ex);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+namespace FnPipeline.HotPool;
+
+/// <summary>
+/// Shutdown in the order the style guide gives: stop intake, drain in-flight calls (bounded), stop launches and
+/// waits, wait for background work, remove every container and directory, stop the output pump.
+/// </summary>
+internal sealed partial class HotCallDispatcher
+{
+    public ValueTask DisposeAsync() => DisposeAsync(_context.Settings.DrainTimeout);
+
+    public ValueTask DisposeAsync(TimeSpan drainTimeout)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            _disposal = DisposeCoreAsync(drainTimeout);
+        }
+
+        // A second caller waits for the first disposal rather than returning while containers still exist.
+        return new ValueTask(Volatile.Read(ref _disposal) ?? Task.CompletedTask);
+    }
+
+    private async Task DisposeCoreAsync(TimeSpan drainTimeout)
+    {
+        HotPoolLog.Draining(_context.Logger, InFlight, Containers);
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            _drained.TrySetResult();
+        }
+
+        try
+        {
+            await _drained.Task.WaitAsync(drainTimeout, _context.Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            HotPoolLog.DrainTimedOut(_context.Logger, drainTimeout);
+            await _context.ShutdownAsync().ConfigureAwait(false);
+            foreach (var (container, _) in _context.Containers)
+            {
+                container.AbortCall(CallAbortReason.Shutdown);
+            }
+
+            await _drained.Task.ConfigureAwait(false);
+        }
+
+        // Launches and waits stop; then containers go, including those still starting. Background work (exit
+        // watchers, adopted launches, removals) ends once its container is gone; repeat in case a launch finishing
+        // meanwhile created one more.
+        await _context.ShutdownAsync().ConfigureAwait(false);
+        do
+        {
+            var removals = new List<Task>(_context.Containers.Count);
+            foreach (var (container, _) in _context.Containers)
+            {
+                removals.Add(container.RemoveAsync("executor shut down"));
+            }
+
+            await Task.WhenAll(removals).ConfigureAwait(false);
+            await _context.Background.WhenIdleAsync().ConfigureAwait(false);
+        }
+        while (!_context.Containers.IsEmpty);
+
+        await _context.OutputLog.DisposeAsync().ConfigureAwait(false);
+        _context.Dispose();
+        HotPoolLog.Stopped(_context.Logger);
+    }
+}

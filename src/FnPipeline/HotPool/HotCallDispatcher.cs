@@ -1,0 +1,134 @@
+using FnPipeline.Diagnostics;
+using FnPipeline.Driver;
+using FnPipeline.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace FnPipeline.HotPool;
+
+/// <summary>
+/// The hot pool: runs http-stream calls on long-lived containers, one call per container at a time. A call's
+/// function key picks its pool; the broker hands it a container (reused, launched, or waited for); the runner
+/// exchanges the request and returns the container or replaces it. Disposal stops intake, drains in-flight calls up
+/// to the drain timeout, then removes every container and socket directory it created.
+/// </summary>
+internal sealed partial class HotCallDispatcher : IHotCallDispatcher
+{
+    private readonly HotPoolContext _context;
+    private readonly FnPipelineOptions _options;
+    private readonly PoolRegistry _pools;
+    private readonly ContainerBroker _broker;
+    private readonly HotCallRunner _runner;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private int _closed;
+    private Task? _disposal;
+
+    internal HotCallDispatcher(HotPoolContext context, FnPipelineOptions options)
+    {
+        _context = context;
+        _options = options;
+        _pools = new PoolRegistry(context.Settings.MaxContainersPerFunction, context.Logger);
+        _broker = new ContainerBroker(context, _pools, new HotContainerLauncher(context));
+        _runner = new HotCallRunner(context, _broker);
+        context.PlaceReleased = OnPlaceReleased;
+        context.Budget.Released += () => _pools.SignalWaiters();
+    }
+
+    /// <summary>Calls admitted and not finished (waiting for a container or running).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Hot containers that exist now (starting, idle or busy), for tests and metrics.</summary>
+    public int Containers => _context.Containers.Count;
+
+    /// <summary>Function pools currently kept.</summary>
+    public int Pools => _pools.Count;
+
+    /// <summary>Creates the hot pool the executor dispatches http-stream calls to.</summary>
+    public static HotCallDispatcher Create(
+        IContainerDriver driver,
+        FnPipelineOptions options,
+        ContainerSpecFactory specs,
+        FnPipelineMetrics metrics,
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(driver);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var settings = HotPoolSettings.From(options);
+        var context = new HotPoolContext(driver, settings, specs, metrics, time, loggerFactory.CreateLogger<HotCallDispatcher>());
+        return new HotCallDispatcher(context, options);
+    }
+
+    public async Task<InvocationResult> InvokeAsync(FunctionCall call, string callId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var submitted = _context.Time.GetTimestamp();
+
+        // Counted before the closed check, so that disposal either sees this call or this call sees disposal.
+        Interlocked.Increment(ref _inFlight);
+        var status = InvocationStatus.Error;
+        try
+        {
+            if (Volatile.Read(ref _closed) != 0)
+            {
+                return Refused(callId, CallOutcomes.ShuttingDown());
+            }
+
+            var result = await InvokeCoreAsync(call, callId, submitted, cancellationToken).ConfigureAwait(false);
+            status = result.Status;
+            return result;
+        }
+        finally
+        {
+            _context.Metrics.CallFinished(FunctionFormat.HttpStream, status, _context.Time.GetElapsedTime(submitted));
+            if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _closed) != 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
+
+    private async Task<InvocationResult> InvokeCoreAsync(FunctionCall call, string callId, long submitted, CancellationToken cancellationToken)
+    {
+        var timeout = call.Timeout ?? _context.Settings.DefaultTimeout;
+        var key = FunctionKey.Compute(call, _options);
+        var acquisition = await _broker.AcquireAsync(key, call, timeout, cancellationToken).ConfigureAwait(false);
+        if (acquisition.Container is not { } container)
+        {
+            if (acquisition.Error!.Kind == FnErrorKind.TooBusy)
+            {
+                HotPoolLog.CallRefused(_context.Logger, callId, acquisition.Error.Message);
+            }
+
+            return CallOutcomes.Result(callId, acquisition.Status, acquisition.Error);
+        }
+
+        var timings = new StageTimings();
+        if (acquisition.Launch is { } launch)
+        {
+            timings.Image = launch.Image;
+            timings.Create = launch.Create;
+            timings.AttachStart = launch.Start;
+        }
+
+        var waited = _context.Time.GetElapsedTime(submitted) - (acquisition.Launch?.Total ?? TimeSpan.Zero);
+        timings.Queue = waited > TimeSpan.Zero ? waited : TimeSpan.Zero;
+        var result = await _runner.RunAsync(container, call, callId, timeout, timings, cancellationToken).ConfigureAwait(false);
+        HotPoolLog.CallFinished(_context.Logger, callId, result.Status, container.ShortName);
+        return result;
+    }
+
+    private InvocationResult Refused(string callId, FnError error)
+    {
+        HotPoolLog.CallRefused(_context.Logger, callId, error.Message);
+        return CallOutcomes.Result(callId, InvocationStatus.Error, error);
+    }
+
+    private void OnPlaceReleased(FunctionPool pool)
+    {
+        pool.ContainerGone();
+        _context.Budget.Release();
+        _pools.TryRetire(pool);
+    }
+}

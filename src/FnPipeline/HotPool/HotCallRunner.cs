@@ -1,0 +1,129 @@
+using FnPipeline.Pipeline;
+using FnPipeline.Protocol;
+
+namespace FnPipeline.HotPool;
+
+/// <summary>
+/// Runs one call on a container it holds: starts the call's timeout (it counts from here, when the call got its
+/// container), exchanges the request, applies the status contract, and then either puts the container back on its
+/// stack or removes it (timeout, cancellation, broken connection, status outside the contract).
+/// </summary>
+internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker broker)
+{
+    private static readonly Action<object?> AbortForCaller = static state => ((HotContainer)state!).AbortCall(CallAbortReason.Caller);
+
+    public async Task<InvocationResult> RunAsync(
+        HotContainer container, FunctionCall call, string callId, TimeSpan timeout, StageTimings timings, CancellationToken cancellationToken)
+    {
+        var time = context.Time;
+        var started = time.GetTimestamp();
+        var deadline = time.GetUtcNow() + timeout;
+        var maxBody = call.MaxOutputBytes > 0 ? call.MaxOutputBytes : context.Settings.MaxOutputBytes;
+        var token = container.BeginCall(callId, timeout);
+        HttpStreamResponse response = default;
+        Exception? failure = null;
+
+        // Allocates only when the caller's token can be cancelled.
+        var registration = cancellationToken.UnsafeRegister(AbortForCaller, container);
+        try
+        {
+            response = await HttpStreamExchange.SendAsync(container.Client!, call, callId, deadline, maxBody, token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var (abort, output) = container.EndCall();
+        timings.Run = time.GetElapsedTime(started);
+        return failure is null
+            ? Complete(container, callId, response, maxBody, output, timings)
+            : await FailAsync(container, call, callId, failure, abort, timeout, output, timings).ConfigureAwait(false);
+    }
+
+    private InvocationResult Complete(
+        HotContainer container, string callId, in HttpStreamResponse response, long maxBody, string output, StageTimings timings)
+    {
+        var (status, error, keep) = HttpStreamStatusContract.Map(response, maxBody);
+        LogContractOutcome(container, callId, response, maxBody, keep);
+        if (keep)
+        {
+            broker.ReturnToPool(container);
+        }
+        else
+        {
+            context.Background.Track(container.RemoveAsync(error?.Message ?? "response outside the contract"));
+        }
+
+        return new InvocationResult(callId, status, error, response.Body, timings)
+        {
+            FunctionStatusCode = response.StatusCode,
+            Headers = response.Headers,
+            ContainerId = container.Id,
+            Stderr = output,
+        };
+    }
+
+    private async Task<InvocationResult> FailAsync(
+        HotContainer container, FunctionCall call, string callId, Exception failure, CallAbortReason abort,
+        TimeSpan timeout, string output, StageTimings timings)
+    {
+        var (status, error) = abort switch
+        {
+            CallAbortReason.Timeout => (InvocationStatus.Timeout, CallOutcomes.Timeout(timeout)),
+            CallAbortReason.Caller => (InvocationStatus.Cancelled, CallOutcomes.Cancelled()),
+            CallAbortReason.Shutdown => (InvocationStatus.Error, CallOutcomes.ShuttingDown()),
+            _ => await ReceiveFailureAsync(container, call, callId, failure).ConfigureAwait(false),
+        };
+
+        // The connection is mid-request: the container cannot serve another call safely.
+        HotPoolLog.Replacing(context.Logger, callId, container.ShortName, error.Message);
+        context.Background.Track(container.RemoveAsync(error.Message));
+        return new InvocationResult(callId, status, error, output: null, timings)
+        {
+            ContainerId = container.Id,
+            Stderr = output,
+        };
+    }
+
+    private async Task<(InvocationStatus, FnError)> ReceiveFailureAsync(HotContainer container, FunctionCall call, string callId, Exception failure)
+    {
+        if (failure is HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded })
+        {
+            ProtocolLog.HeadersTooLarge(context.Logger, callId, container.ShortName, context.Settings.MaxResponseHeaderBytes);
+            return (InvocationStatus.Error, HttpStreamErrors.HeadersTooLarge(context.Settings.MaxResponseHeaderBytes));
+        }
+
+        ProtocolLog.ReceiveFailed(context.Logger, callId, container.ShortName, failure);
+
+        // A broken connection usually means the container died: name its exit when the engine reports it quickly.
+        var exit = await container.WaitForExitAsync(context.Settings.ExitReportGrace).ConfigureAwait(false);
+        if (exit is { OomKilled: true })
+        {
+            return (InvocationStatus.Killed, CallOutcomes.OutOfMemory(context.Specs.MemoryMB(call)));
+        }
+
+        var detail = exit is null ? failure.Message : $"the container exited with code {exit.ExitCode} during the call";
+        return (InvocationStatus.Error, HttpStreamErrors.ReceiveFailed(detail));
+    }
+
+    private void LogContractOutcome(HotContainer container, string callId, in HttpStreamResponse response, long maxBody, bool keep)
+    {
+        if (response.BodyState != ResponseBodyState.Complete)
+        {
+            ProtocolLog.ResponseTooLarge(context.Logger, callId, container.ShortName, maxBody, keep);
+        }
+        else if (response.StatusCode is 502 or 504)
+        {
+            ProtocolLog.FunctionReportedFailure(context.Logger, callId, container.ShortName, response.StatusCode);
+        }
+        else if (response.StatusCode != 200)
+        {
+            ProtocolLog.InvalidStatus(context.Logger, callId, container.ShortName, response.StatusCode);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using FnPipeline.Buffers;
+
+namespace FnPipeline.HotPool;
+
+/// <summary>
+/// Where a hot container's stdout and stderr go. While starting, the last bytes of stderr are kept for the error
+/// of a container that dies before it listens. While a call runs, both streams are kept (capped) for that call's
+/// result, merged as Fn merges them. Always, lines go to the log through <see cref="ContainerOutputLog"/>.
+/// </summary>
+internal sealed class HotContainerOutput : IDisposable
+{
+    private const int StartupTailBytes = 8 * 1024;
+    private readonly object _gate = new();
+    private readonly int _maxCallBytes;
+    private TailBuffer? _startupStderr = new(StartupTailBytes);
+    private CappedTextBuffer? _call;
+    private string? _callId;
+
+    public HotContainerOutput(string containerName, ContainerOutputLog log, int maxCallBytes)
+    {
+        ContainerName = containerName;
+        Log = log;
+        _maxCallBytes = maxCallBytes;
+        Stdout = new OutputStreamSink(this, "stdout", isStderr: false);
+        Stderr = new OutputStreamSink(this, "stderr", isStderr: true);
+    }
+
+    public string ContainerName { get; }
+
+    public ContainerOutputLog Log { get; }
+
+    public OutputStreamSink Stdout { get; }
+
+    public OutputStreamSink Stderr { get; }
+
+    /// <summary>Keeps a chunk for the running call or the start-up tail; returns the running call's id, if any.</summary>
+    public string? Accept(OutputStreamSink sink, ReadOnlySpan<byte> chunk)
+    {
+        lock (_gate)
+        {
+            if (_callId is not null)
+            {
+                // Created on the first output of a call, so that quiet calls rent nothing.
+                (_call ??= new CappedTextBuffer(_maxCallBytes)).Append(chunk);
+            }
+            else if (sink.IsStderr)
+            {
+                _startupStderr?.Append(chunk);
+            }
+
+            return _callId;
+        }
+    }
+
+    /// <summary>The last lines of stderr written before the container became ready.</summary>
+    public string StartupTail(int lines)
+    {
+        lock (_gate)
+        {
+            return _startupStderr?.Tail(lines) ?? "";
+        }
+    }
+
+    /// <summary>The container listens: start-up output is no longer needed.</summary>
+    public void EndStartup()
+    {
+        lock (_gate)
+        {
+            _startupStderr?.Dispose();
+            _startupStderr = null;
+        }
+    }
+
+    public void BeginCall(string callId)
+    {
+        lock (_gate)
+        {
+            _callId = callId;
+        }
+    }
+
+    /// <summary>Ends the call's capture and returns what the container wrote during it.</summary>
+    public string EndCall()
+    {
+        CappedTextBuffer? captured;
+        lock (_gate)
+        {
+            captured = _call;
+            _call = null;
+            _callId = null;
+        }
+
+        if (captured is null)
+        {
+            return "";
+        }
+
+        using (captured)
+        {
+            return captured.ToString();
+        }
+    }
+
+    /// <summary>Returns pooled buffers. Only once the driver has finished reading output (the container's exit).</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _startupStderr?.Dispose();
+            _startupStderr = null;
+            _call?.Dispose();
+            _call = null;
+        }
+
+        Stdout.Dispose();
+        Stderr.Dispose();
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using FnPipeline.Diagnostics;
+using FnPipeline.Driver;
+using FnPipeline.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace FnPipeline.HotPool;
+
+/// <summary>What the parts of the hot pool share: engine, settings, time, log, budget and the shutdown signal.</summary>
+internal sealed class HotPoolContext : IDisposable
+{
+    private readonly CancellationTokenSource _shutdown = new();
+
+    public HotPoolContext(
+        IContainerDriver driver,
+        HotPoolSettings settings,
+        ContainerSpecFactory specs,
+        FnPipelineMetrics metrics,
+        TimeProvider time,
+        ILogger logger)
+    {
+        Driver = driver;
+        Settings = settings;
+        Specs = specs;
+        Metrics = metrics;
+        Time = time;
+        Logger = logger;
+        Budget = new ContainerBudget(settings.MaxContainers);
+        Removals = new SemaphoreSlim(settings.MaxConcurrentRemovals, settings.MaxConcurrentRemovals);
+        OutputLog = new ContainerOutputLog(logger);
+        ClientOptions = new HttpStreamClientOptions
+        {
+            MaxResponseHeaderBytes = settings.MaxResponseHeaderBytes,
+            ConnectTimeout = settings.StartTimeout,
+        };
+    }
+
+    public IContainerDriver Driver { get; }
+
+    public HotPoolSettings Settings { get; }
+
+    public ContainerSpecFactory Specs { get; }
+
+    public FnPipelineMetrics Metrics { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+
+    public ContainerBudget Budget { get; }
+
+    /// <summary>Bounds removals at once: Debian's dockerd 20.10 deadlocks when about a hundred run together.</summary>
+    public SemaphoreSlim Removals { get; }
+
+    public ContainerOutputLog OutputLog { get; }
+
+    public HttpStreamClientOptions ClientOptions { get; }
+
+    public BackgroundWork Background { get; } = new();
+
+    /// <summary>Every container this pool created and has not finished removing.</summary>
+    public ConcurrentDictionary<HotContainer, byte> Containers { get; } = new();
+
+    /// <summary>Fires when the drain is over: launches, waits and running calls stop.</summary>
+    public CancellationToken ShutdownToken => _shutdown.Token;
+
+    /// <summary>
+    /// Called once per reserved place when it is given back: after a container's removal, or when a launch failed
+    /// before it had a container. The pool and the executor-wide budget free the place and wake waiters.
+    /// </summary>
+    public Action<FunctionPool>? PlaceReleased { get; set; }
+
+    public Task ShutdownAsync() => _shutdown.CancelAsync();
+
+    public void Dispose()
+    {
+        _shutdown.Dispose();
+        Removals.Dispose();
+    }
+}

@@ -1,0 +1,57 @@
+namespace FnPipeline.HotPool;
+
+/// <summary>The options the hot pool uses, copied once at construction so that later changes cannot race it.</summary>
+internal sealed record HotPoolSettings
+{
+    public required string SocketBaseDirectory { get; init; }
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan? PauseAfter { get; init; }
+
+    public int MaxContainersPerFunction { get; init; } = 8;
+
+    public int MaxContainers { get; init; } = 64;
+
+    public int MaxResponseHeaderBytes { get; init; } = 64 * 1024;
+
+    public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public long MaxOutputBytes { get; init; } = 64L * 1024 * 1024;
+
+    public int MaxStderrBytes { get; init; } = 1024 * 1024;
+
+    public int MaxConcurrentRemovals { get; init; } = 8;
+
+    /// <summary>How long in-flight calls may finish after disposal begins.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bound on one pause or unpause; Fn used 5 s for freeze and thaw.</summary>
+    public TimeSpan PauseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a failed call waits for the engine to report the container's exit, to name its code.</summary>
+    public TimeSpan ExitReportGrace { get; init; } = TimeSpan.FromSeconds(1);
+
+    public static HotPoolSettings From(FnPipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var hot = options.Hot;
+        return new HotPoolSettings
+        {
+            SocketBaseDirectory = Path.GetFullPath(hot.SocketBaseDirectory ?? Path.GetTempPath()),
+            StartTimeout = hot.StartTimeout,
+            IdleTimeout = hot.IdleTimeout,
+            PauseAfter = hot.PauseAfter,
+            MaxContainersPerFunction = hot.MaxContainersPerFunction,
+            MaxContainers = hot.MaxContainers,
+            MaxResponseHeaderBytes = hot.MaxResponseHeaderBytes,
+            DefaultTimeout = options.DefaultTimeout,
+            MaxOutputBytes = options.MaxOutputBytes,
+            MaxStderrBytes = options.MaxStderrBytes,
+            MaxConcurrentRemovals = options.MaxConcurrentRemovals,
+            DrainTimeout = options.DrainTimeout,
+        };
+    }
+}

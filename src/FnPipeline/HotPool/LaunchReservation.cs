@@ -1,0 +1,17 @@
+namespace FnPipeline.HotPool;
+
+/// <summary>The answer to "may this function start another container now?".</summary>
+internal enum LaunchReservation
+{
+    /// <summary>Yes: a place is reserved in the function's and the executor's limits.</summary>
+    Reserved,
+
+    /// <summary>The function has its maximum of containers.</summary>
+    FunctionFull,
+
+    /// <summary>The executor has its maximum of hot containers.</summary>
+    ExecutorFull,
+
+    /// <summary>The pool was retired (empty and unused); look the function's pool up again.</summary>
+    Retired,
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace FnPipeline.HotPool;
+
+/// <summary>
+/// The function pools by key. Pools that end up with no container and no waiter are retired and dropped, so that a
+/// long-running executor does not keep one per configuration it ever saw; a caller holding a retired pool looks
+/// the key up again.
+/// </summary>
+internal sealed class PoolRegistry(int maxContainersPerFunction, ILogger logger)
+{
+    private const int EvictionAttempts = 3;
+    private readonly ConcurrentDictionary<FunctionKey, FunctionPool> _pools = new();
+
+    public int Count => _pools.Count;
+
+    public FunctionPool Get(FunctionKey key) =>
+        _pools.TryGetValue(key, out var pool) && !pool.IsRetired ? pool : GetSlow(key);
+
+    public void TryRetire(FunctionPool pool)
+    {
+        if (pool.TryRetire())
+        {
+            _pools.TryRemove(new KeyValuePair<FunctionKey, FunctionPool>(pool.Key, pool));
+        }
+    }
+
+    /// <summary>Wakes one waiter in every pool that has any (except <paramref name="except"/>): a limit may have room.</summary>
+    public void SignalWaiters(FunctionPool? except = null)
+    {
+        foreach (var (_, pool) in _pools)
+        {
+            if (pool != except && pool.Waiting > 0)
+            {
+                pool.SignalCapacity();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Evicts the least recently idle container of another function, so that <paramref name="requester"/> can
+    /// launch when the executor-wide limit is reached (as Fn evicts other slot queues' idle containers).
+    /// Its removal frees the place and signals the waiters.
+    /// </summary>
+    public bool TryEvictIdleElsewhere(FunctionPool requester)
+    {
+        for (var attempt = 0; attempt < EvictionAttempts; attempt++)
+        {
+            HotContainer? oldest = null;
+            var oldestSince = long.MaxValue;
+            foreach (var (_, pool) in _pools)
+            {
+                if (pool != requester && pool.OldestIdle() is { } candidate && candidate.IdleSince < oldestSince)
+                {
+                    oldest = candidate;
+                    oldestSince = candidate.IdleSince;
+                }
+            }
+
+            if (oldest is null)
+            {
+                return false;
+            }
+
+            if (oldest.TryEvict("evicted to make room for another function"))
+            {
+                HotPoolLog.EvictedForRoom(logger, oldest.ShortName, requester.Key);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private FunctionPool GetSlow(FunctionKey key)
+    {
+        while (true)
+        {
+            var pool = _pools.GetOrAdd(key, static (k, max) => new FunctionPool(k, max), maxContainersPerFunction);
+            if (!pool.IsRetired)
+            {
+                return pool;
+            }
+
+            _pools.TryRemove(new KeyValuePair<FunctionKey, FunctionPool>(key, pool));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace FnPipeline.Protocol;
+
+/// <summary>
+/// One request/response over a container's client: sends the call, reads the headers, and streams the body into a
+/// pooled buffer when the status contract says it matters. Transport failures and cancellation propagate; the caller
+/// knows why its token fired and what to do with the container.
+/// </summary>
+internal static class HttpStreamExchange
+{
+    public static async Task<HttpStreamResponse> SendAsync(
+        HttpStreamClient client,
+        FunctionCall call,
+        string callId,
+        DateTimeOffset deadline,
+        long maxBodyBytes,
+        CancellationToken cancellationToken)
+    {
+        using var request = HttpStreamRequestFactory.Create(call, callId, deadline);
+        using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var headers = ResponseHeaders.Collect(response);
+        if (!HttpStreamStatusContract.ReadsBody(status))
+        {
+            return new HttpStreamResponse(status, headers, null, ResponseBodyState.Complete);
+        }
+
+        var (body, state) = await ResponseBodyReader
+            .ReadAsync(response.Content, maxBodyBytes, client.Options.MaxDrainBytes, cancellationToken)
+            .ConfigureAwait(false);
+        return new HttpStreamResponse(status, headers, body, state);
+    }
+}
