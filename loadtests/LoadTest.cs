@@ -1,3 +1,4 @@
+using FnPipeline.LoadTests.Baselines;
 using FnPipeline.LoadTests.Cli;
 using FnPipeline.LoadTests.Load;
 using FnPipeline.LoadTests.Reports;
@@ -7,17 +8,24 @@ using FnPipeline.LoadTests.Targets;
 
 namespace FnPipeline.LoadTests;
 
-/// <summary>One run: executor up, scenario under its load simulation with a progress line, reports written.</summary>
+/// <summary>
+/// One run: the scenario through the executor, then (unless <c>--no-baseline</c>) the same scenario and load the bare
+/// way in the same process, then the reports with the ratios between the two.
+/// </summary>
 internal static class LoadTest
 {
-    /// <summary>Exit codes: 0 the run completed, 1 no call succeeded, 2 the executor could not start.</summary>
+    /// <summary>The hot pool drops an idle connection after 1 s; the bare clients connect to the same sockets after that.</summary>
+    private static readonly TimeSpan ExecutorConnectionIdle = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>Exit codes: 0 the run completed, 1 no executor call succeeded, 2 the executor could not start.</summary>
     public static async Task<int> RunAsync(RunSettings settings, CancellationToken cancellationToken)
     {
         var output = Console.Out;
         ExecutorTarget target;
         try
         {
-            target = ExecutorTarget.Create(settings.Driver);
+            // Hot containers must outlive the baseline pass that reuses them.
+            target = ExecutorTarget.Create(settings.Driver, (settings.Warmup + settings.Duration + settings.CallTimeout) * 2 + TimeSpan.FromSeconds(60));
             using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             startTimeout.CancelAfter(TimeSpan.FromSeconds(60));
             await target.Executor.StartAsync(startTimeout.Token);
@@ -31,48 +39,100 @@ internal static class LoadTest
 
         await using (target)
         {
-            var scenario = CreateScenario(settings, new EchoCalls(target.Executor, settings.PayloadBytes));
+            var calls = new EchoCalls(target.Executor, settings.PayloadBytes);
+            var scenario = CreateScenario(settings, calls, calls);
             var simulation = settings.Simulation(scenario.DefaultModel, scenario.DefaultLevel);
-            var limits = new RunLimits(settings.CallTimeout, settings.CallTimeout + TimeSpan.FromSeconds(5), settings.MaxInFlight);
-            var stats = new RunStats();
-            var runner = new LoadRunner(scenario, simulation, limits, stats);
-            var progress = new ProgressPrinter(runner, stats, output);
-            output.WriteLine($"{scenario.Name} on the {settings.Driver.ToString().ToLowerInvariant()} driver: {simulation}, warm-up {simulation.Warmup.TotalSeconds:0.#} s, measured {simulation.Duration.TotalSeconds:0.#} s");
             var started = DateTimeOffset.UtcNow;
-            var run = runner.RunAsync(cancellationToken);
-            await progress.RunUntilAsync(run);
-            await run;
+            output.WriteLine($"{scenario.Name} on the {Name(settings.Driver)} driver: {simulation}, warm-up {simulation.Warmup.TotalSeconds:0.#} s, measured {simulation.Duration.TotalSeconds:0.#} s");
+            var executorRun = await RunPassAsync(scenario, calls.Name, simulation, settings, output, cancellationToken);
 
-            var report = BuildReport(settings, scenario, simulation, stats, runner, progress, started);
+            var (baselineRun, note) = await RunBaselineAsync(settings, target, calls, simulation, output, cancellationToken);
+            var report = new RunReport(
+                scenario.Name,
+                scenario.Description,
+                Name(settings.Driver),
+                simulation.Model == LoadModel.ConstantRate ? "open" : "closed",
+                simulation.Model == LoadModel.ConstantRate ? simulation.Rate : null,
+                simulation.Model == LoadModel.ConstantConcurrency ? simulation.Concurrency : null,
+                simulation.Warmup.TotalSeconds,
+                simulation.Duration.TotalSeconds,
+                started,
+                "loadtests " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+                MachineInfo.Current,
+                executorRun,
+                baselineRun,
+                note,
+                ComparisonLine.Between(executorRun, baselineRun));
             var files = ReportWriter.Write(report, settings.OutputDirectory);
-            PrintSummary(report, output);
+            ConsoleSummary.Print(report, output);
             foreach (var file in files)
             {
                 output.WriteLine($"report: {file}");
             }
 
-            return report.All.Ok > 0 ? 0 : 1;
+            return executorRun.All.Ok > 0 ? 0 : 1;
         }
     }
 
-    private static IScenario CreateScenario(RunSettings settings, EchoCalls calls) => settings.Scenario switch
-    {
-        "cold-echo" => new ColdEchoScenario(calls),
-        "hot-echo" => new HotEchoScenario(calls),
-        "mixed" => new MixedScenario(calls, settings.HotShare),
-        "burst" => new BurstScenario(calls),
-        _ => throw new ArgumentException($"Unknown scenario '{settings.Scenario}'.", nameof(settings)),
-    };
-
-    private static RunReport BuildReport(
+    private static async Task<(PhaseRun? Run, string Note)> RunBaselineAsync(
         RunSettings settings,
-        IScenario scenario,
+        ExecutorTarget target,
+        EchoCalls calls,
         LoadSimulation simulation,
-        RunStats stats,
-        LoadRunner runner,
-        ProgressPrinter progress,
-        DateTimeOffset started)
+        TextWriter output,
+        CancellationToken cancellationToken)
     {
+        if (!settings.Baseline)
+        {
+            return (null, "skipped (--no-baseline)");
+        }
+
+        if (settings.Scenario == "burst")
+        {
+            return (null, "none for burst: starting a hot container the bare way is what the executor's launch does; compare hot-echo instead");
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return (null, "skipped (run stopped)");
+        }
+
+        if (settings.Driver == DriverKind.Fake)
+        {
+            var direct = new FakeDirectPaths();
+            output.WriteLine($"baseline: {direct.Name}");
+            return (await RunPassAsync(CreateScenario(settings, direct, calls), direct.Name, simulation, settings, output, cancellationToken), direct.Name);
+        }
+
+        var sockets = settings.Scenario == "cold-echo" ? [] : target.HotSockets();
+        if (settings.Scenario != "cold-echo" && sockets.Count == 0)
+        {
+            return (null, "none: the executor left no hot container socket to reuse");
+        }
+
+        await Task.Delay(ExecutorConnectionIdle, cancellationToken);
+        using var bare = new BareDockerPaths(calls.Payload, sockets);
+        var note = sockets.Count > 0 ? $"{bare.Name}; {sockets.Count} hot container(s)" : bare.Name;
+        output.WriteLine($"baseline: {note}");
+        return (await RunPassAsync(CreateScenario(settings, bare, calls), bare.Name, simulation, settings, output, cancellationToken), note);
+    }
+
+    private static async Task<PhaseRun> RunPassAsync(
+        IScenario scenario,
+        string paths,
+        LoadSimulation simulation,
+        RunSettings settings,
+        TextWriter output,
+        CancellationToken cancellationToken)
+    {
+        var limits = new RunLimits(settings.CallTimeout, settings.CallTimeout + TimeSpan.FromSeconds(5), settings.MaxInFlight);
+        var stats = new RunStats();
+        var runner = new LoadRunner(scenario, simulation, limits, stats);
+        var progress = new ProgressPrinter(runner, stats, output);
+        var run = runner.RunAsync(cancellationToken);
+        await progress.RunUntilAsync(run);
+        await run;
+
         var measured = simulation.Duration.TotalSeconds;
         var steps = stats.Snapshot();
         var all = StepSnapshot.Merge("all", steps);
@@ -82,41 +142,17 @@ internal static class LoadTest
             lines.AddRange(steps.Select(s => StepReport.From(s, measured)));
         }
 
-        return new RunReport(
-            scenario.Name,
-            scenario.Description,
-            settings.Driver.ToString().ToLowerInvariant(),
-            simulation.Model == LoadModel.ConstantRate ? "open" : "closed",
-            simulation.Model == LoadModel.ConstantRate ? simulation.Rate : null,
-            simulation.Model == LoadModel.ConstantConcurrency ? simulation.Concurrency : null,
-            simulation.Warmup.TotalSeconds,
-            measured,
-            runner.Elapsed.TotalSeconds,
-            started,
-            "loadtests " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
-            MachineInfo.Current,
-            new PhaseCounts(stats.WarmupOk, stats.WarmupFailed),
-            lines,
-            all.Errors,
-            runner.Abandoned,
-            progress.Timeline);
+        return new PhaseRun(paths, runner.Elapsed.TotalSeconds, new PhaseCounts(stats.WarmupOk, stats.WarmupFailed), lines, all.Errors, runner.Abandoned, progress.Timeline);
     }
 
-    private static void PrintSummary(RunReport report, TextWriter output)
+    private static IScenario CreateScenario(RunSettings settings, IEchoPaths paths, EchoCalls executorCalls) => settings.Scenario switch
     {
-        output.WriteLine();
-        output.WriteLine($"{"step",-14} {"calls",9} {"ok",9} {"failed",7} {"ok/s",9} {"p50 ms",9} {"p75 ms",9} {"p95 ms",9} {"p99 ms",9} {"max ms",9}");
-        foreach (var s in report.Steps)
-        {
-            var l = s.Latency;
-            output.WriteLine($"{s.Name,-14} {Format.Count(s.Count),9} {Format.Count(s.Ok),9} {Format.Count(s.Failed),7} {Format.Rate(s.OkPerSecond),9} {Format.Ms(l.P50Ms),9} {Format.Ms(l.P75Ms),9} {Format.Ms(l.P95Ms),9} {Format.Ms(l.P99Ms),9} {Format.Ms(l.MaxMs),9}");
-        }
+        "cold-echo" => new ColdEchoScenario(paths),
+        "hot-echo" => new HotEchoScenario(paths),
+        "mixed" => new MixedScenario(paths, settings.HotShare),
+        "burst" => new BurstScenario(executorCalls),
+        _ => throw new ArgumentException($"Unknown scenario '{settings.Scenario}'.", nameof(settings)),
+    };
 
-        foreach (var error in report.Errors.OrderByDescending(e => e.Count))
-        {
-            output.WriteLine($"  failed: {error.Count} × [{error.Step}] {error.Status}: {error.Sample}");
-        }
-
-        output.WriteLine();
-    }
+    private static string Name(DriverKind driver) => driver == DriverKind.Fake ? "fake" : "docker";
 }

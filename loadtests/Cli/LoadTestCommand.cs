@@ -30,11 +30,12 @@ internal static class LoadTestCommand
         var payload = new Option<int>("--payload") { Description = "Input bytes per call (echoed back).", DefaultValueFactory = _ => 1024 };
         var timeout = Duration("--timeout", "Client-side timeout per call.", TimeSpan.FromSeconds(30));
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Open model: most calls in flight; due calls past it count as not started.", DefaultValueFactory = _ => 1000 };
+        var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the baseline pass (the same load the bare way, for the ratios)." };
         var hotShare = new Option<double>("--hot-share") { Description = "mixed: the share of hot calls (0 to 1).", DefaultValueFactory = _ => 0.9 };
 
         var command = new RootCommand("FnPipeline load tests: scenarios under a closed or open load model, with markdown, JSON and HTML reports.")
         {
-            scenario, rate, concurrency, duration, warmup, output, driver, payload, timeout, maxInFlight, hotShare,
+            scenario, rate, concurrency, duration, warmup, output, driver, payload, timeout, maxInFlight, hotShare, noBaseline,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -50,6 +51,7 @@ internal static class LoadTestCommand
                 result.GetValue(timeout),
                 result.GetValue(maxInFlight),
                 result.GetValue(hotShare),
+                !result.GetValue(noBaseline),
                 result.GetValue(output) ?? Path.Combine(ReportsDirectory, $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
             var problems = settings.Validate();
             if (problems.Count > 0)

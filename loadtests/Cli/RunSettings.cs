@@ -15,6 +15,7 @@ internal sealed record RunSettings(
     TimeSpan CallTimeout,
     int MaxInFlight,
     double HotShare,
+    bool Baseline,
     string OutputDirectory)
 {
     public static readonly string[] Scenarios = ["cold-echo", "hot-echo", "mixed", "burst"];

@@ -6,6 +6,10 @@ using HdrHistogram;
 namespace FnPipeline.LoadTests.Reports;
 
 /// <summary>Everything a run's reports say; serialised as is to the JSON report.</summary>
+/// <param name="Executor">The scenario through FnPipeline's executor.</param>
+/// <param name="Baseline">The same scenario and load the bare way, right after, in the same process; <c>null</c> when skipped.</param>
+/// <param name="BaselineNote">Why there is no baseline, or what it was.</param>
+/// <param name="Comparison">Executor over baseline, per step.</param>
 internal sealed record RunReport(
     string Scenario,
     string Description,
@@ -15,10 +19,18 @@ internal sealed record RunReport(
     int? Concurrency,
     double WarmupSeconds,
     double DurationSeconds,
-    double ElapsedSeconds,
     DateTimeOffset StartedAt,
     string CommandLine,
     MachineInfo Machine,
+    PhaseRun Executor,
+    PhaseRun? Baseline,
+    string BaselineNote,
+    IReadOnlyList<ComparisonLine> Comparison);
+
+/// <summary>One pass of the scenario (executor or baseline): results, failures, warm-up counts and timeline.</summary>
+internal sealed record PhaseRun(
+    string Paths,
+    double ElapsedSeconds,
     PhaseCounts Warmup,
     IReadOnlyList<StepReport> Steps,
     IReadOnlyList<ErrorSnapshot> Errors,
@@ -28,6 +40,36 @@ internal sealed record RunReport(
     /// <summary>The "all calls" line (first in <see cref="Steps"/>).</summary>
     [JsonIgnore]
     public StepReport All => Steps[0];
+}
+
+/// <summary>Executor over baseline for one step: latency ratios (lower is better) and throughput ratio (higher is better).</summary>
+internal sealed record ComparisonLine(
+    string Step,
+    double ExecutorP50Ms,
+    double BaselineP50Ms,
+    double P50Ratio,
+    double ExecutorP99Ms,
+    double BaselineP99Ms,
+    double P99Ratio,
+    double ExecutorOkPerSecond,
+    double BaselineOkPerSecond,
+    double ThroughputRatio)
+{
+    public static IReadOnlyList<ComparisonLine> Between(PhaseRun executor, PhaseRun? baseline) => baseline is null
+        ? []
+        : executor.Steps.Join(baseline.Steps, s => s.Name, s => s.Name, (e, b) => new ComparisonLine(
+            e.Name,
+            e.Latency.P50Ms,
+            b.Latency.P50Ms,
+            Ratio(e.Latency.P50Ms, b.Latency.P50Ms),
+            e.Latency.P99Ms,
+            b.Latency.P99Ms,
+            Ratio(e.Latency.P99Ms, b.Latency.P99Ms),
+            e.OkPerSecond,
+            b.OkPerSecond,
+            Ratio(e.OkPerSecond, b.OkPerSecond)), StringComparer.Ordinal).ToList();
+
+    private static double Ratio(double value, double baseline) => baseline > 0 ? Math.Round(value / baseline, 3) : 0;
 }
 
 /// <summary>The machine a run was made on (figures compare only within one machine and one run).</summary>

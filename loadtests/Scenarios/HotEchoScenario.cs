@@ -3,10 +3,8 @@ using FnPipeline.LoadTests.Load;
 namespace FnPipeline.LoadTests.Scenarios;
 
 /// <summary>hot-echo: http-stream calls to one function, served by its hot containers.</summary>
-internal sealed class HotEchoScenario(EchoCalls calls) : IScenario
+internal sealed class HotEchoScenario(IEchoPaths paths) : IScenario
 {
-    private readonly FunctionCall _call = calls.Hot;
-
     public string Name => "hot-echo";
 
     public string Description => "http-stream echo on the test function: calls share the function's hot containers over their unix sockets.";
@@ -15,5 +13,5 @@ internal sealed class HotEchoScenario(EchoCalls calls) : IScenario
 
     public double DefaultLevel => 100;
 
-    public Task<Outcome> InvokeAsync(long sequence, CancellationToken cancellationToken) => calls.InvokeAsync("hot", _call, cancellationToken);
+    public Task<Outcome> InvokeAsync(long sequence, CancellationToken cancellationToken) => paths.HotAsync(cancellationToken);
 }

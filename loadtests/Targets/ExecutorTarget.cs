@@ -23,11 +23,21 @@ internal sealed class ExecutorTarget : IAsyncDisposable
 
     public FnExecutor Executor { get; }
 
-    public static ExecutorTarget Create(DriverKind driver)
+    /// <summary>The executor's hot socket base directory: one directory per hot container, each with its <c>lsnr.sock</c>.</summary>
+    public string SocketDirectory => _socketDirectory;
+
+    /// <summary>The sockets of the executor's hot containers now.</summary>
+    public IReadOnlyList<string> HotSockets() =>
+        Directory.EnumerateFiles(_socketDirectory, "lsnr.sock", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+    /// <param name="driver">Which engine.</param>
+    /// <param name="hotIdleTimeout">Idle time before a hot container is removed; longer than a baseline pass that reuses the containers.</param>
+    public static ExecutorTarget Create(DriverKind driver, TimeSpan hotIdleTimeout)
     {
         var options = new FnPipelineOptions { InstanceId = $"load{Random.Shared.Next(100_000, 999_999)}" };
         var directory = Directory.CreateTempSubdirectory("fnl-").FullName;
         options.Hot.SocketBaseDirectory = directory;
+        options.Hot.IdleTimeout = hotIdleTimeout;
         try
         {
             return new ExecutorTarget(driver == DriverKind.Fake ? FakeEngine.CreateExecutor(options) : FnExecutor.Create(options), directory);

@@ -15,7 +15,14 @@ internal static class FakeEngine
     public static FnExecutor CreateExecutor(FnPipelineOptions options) =>
         new(options, new FakeDriver(), specs => new FakeHotDispatcher(), loggerFactory: null, timeProvider: null);
 
-    private static Task DelayAsync(double milliseconds, CancellationToken cancellationToken) =>
+    public const double CreateMs = 2;
+    public const double StartMs = 25;
+    public const double RunMs = 4;
+    public const double RemoveMs = 1;
+    public const double HotCallMs = 1;
+    public const double HotStartMs = 25;
+
+    public static Task DelayAsync(double milliseconds, CancellationToken cancellationToken) =>
         Task.Delay(TimeSpan.FromMilliseconds(milliseconds * (0.8 + (0.4 * Random.Shared.NextDouble()))), cancellationToken);
 
     private sealed class FakeDriver : IContainerDriver
@@ -26,7 +33,7 @@ internal static class FakeEngine
 
         public async Task<IContainerHandle> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default)
         {
-            await DelayAsync(2, cancellationToken);
+            await DelayAsync(CreateMs, cancellationToken);
             return new FakeContainer();
         }
 
@@ -45,7 +52,7 @@ internal static class FakeEngine
         public async Task<IRunningContainer> AttachAndStartAsync(ContainerIo io, CancellationToken cancellationToken = default)
         {
             _io = io;
-            await DelayAsync(25, cancellationToken);
+            await DelayAsync(StartMs, cancellationToken);
             return this;
         }
 
@@ -54,7 +61,7 @@ internal static class FakeEngine
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _killed.Token);
             try
             {
-                await DelayAsync(4, linked.Token);
+                await DelayAsync(RunMs, linked.Token);
             }
             catch (OperationCanceledException) when (_killed.IsCancellationRequested)
             {
@@ -73,7 +80,7 @@ internal static class FakeEngine
 
         public async ValueTask DisposeAsync()
         {
-            await DelayAsync(1, CancellationToken.None);
+            await DelayAsync(RemoveMs, CancellationToken.None);
             _killed.Dispose();
         }
     }
@@ -85,8 +92,8 @@ internal static class FakeEngine
         public async Task<InvocationResult> InvokeAsync(FunctionCall call, string callId, CancellationToken cancellationToken = default)
         {
             var key = call.Image + "|" + string.Join(',', call.Environment.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
-            await _started.GetOrAdd(key, _ => new Lazy<Task>(() => DelayAsync(25, CancellationToken.None))).Value.WaitAsync(cancellationToken);
-            await DelayAsync(1, cancellationToken);
+            await _started.GetOrAdd(key, _ => new Lazy<Task>(() => DelayAsync(HotStartMs, CancellationToken.None))).Value.WaitAsync(cancellationToken);
+            await DelayAsync(HotCallMs, cancellationToken);
             var output = new PooledOutputBuffer(Math.Max(1, call.Input.Bytes.Length));
             output.TryAppend(call.Input.Bytes.Span);
             return new InvocationResult(callId, InvocationStatus.Success, error: null, output, new StageTimings());
