@@ -175,8 +175,22 @@ public sealed class DockerDriverRunTests(DockerEngineFixture engine) : IAsyncLif
 
         await running.WaitAsync(new CancellationTokenSource(RunTimeout).Token);
 
-        running.Stats.Count.ShouldBeGreaterThanOrEqualTo(1);
-        running.Stats.ShouldAllBe(s => s.Timestamp.Year > 2000 && s.MemoryLimitBytes == 64UL * 1024 * 1024);
+        running.Stats.Count.ShouldBeGreaterThanOrEqualTo(2);
+        running.Stats.ShouldAllBe(s => s.Timestamp.Year > 2000 && s.MemoryLimitBytes == 64UL * 1024 * 1024 && s.MemoryUsageBytes > 0);
         running.Stats.Select(s => s.Timestamp).ShouldBeInOrder();
+    }
+
+    [Fact]
+    public async Task Stats_OfABusyLoop_ShowCpuUse()
+    {
+        // Init: busybox timeout execs the program in its own pid, which as PID 1 would ignore the SIGTERM.
+        var spec = Spec(TestImages.Busybox, "timeout", "3", "sh", "-c", "while :; do :; done") with { Init = true };
+        await using var handle = await _driver.CreateContainerAsync(spec);
+        var running = await handle.AttachAndStartAsync(Io(null));
+
+        await running.WaitAsync(new CancellationTokenSource(RunTimeout).Token);
+
+        running.Stats.Max(s => s.CpuTotalPercent).ShouldBeGreaterThan(10);
+        running.Stats.ShouldAllBe(s => s.CpuUserPercent + s.CpuKernelPercent <= s.CpuTotalPercent + 1);
     }
 }
