@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 
 namespace FnPipeline.Benchmarks.Infrastructure;
@@ -27,11 +28,17 @@ internal static class UnixSocketHttp
         BaseAddress = new Uri("http://localhost/"),
     };
 
-    /// <summary>POST /call with the body, the whole response read into an array.</summary>
+    /// <summary>
+    /// The request the executor sends, written the plain way: <c>POST /call</c> with the body, <c>Fn-Call-Id</c> and
+    /// <c>Fn-Deadline</c>; the whole response read into an array.
+    /// </summary>
     public static async Task<int> PostCallAsync(HttpClient client, byte[] body, CancellationToken cancellationToken = default)
     {
-        using var content = new ByteArrayContent(body);
-        using var response = await client.PostAsync("call", content, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "call") { Content = new ByteArrayContent(body) };
+        request.Headers.TryAddWithoutValidation("Fn-Call-Id", Guid.CreateVersion7().ToString("N"));
+        request.Headers.TryAddWithoutValidation("Fn-Deadline", DateTime.UtcNow.AddSeconds(30).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/octet-stream");
+        using var response = await client.SendAsync(request, cancellationToken);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         return response.IsSuccessStatusCode && bytes.Length == body.Length
             ? bytes.Length

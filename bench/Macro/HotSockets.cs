@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using FnPipeline.Benchmarks.Infrastructure;
 
 namespace FnPipeline.Benchmarks.Macro;
 
@@ -29,17 +28,7 @@ internal static class HotSockets
         }));
     }
 
-    /// <summary>The request the executor sends: POST /call with the body, a call id and a deadline.</summary>
-    public static async Task<int> PostAsync(HttpClient client, byte[] payload, CancellationToken cancellationToken = default)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "call") { Content = new ByteArrayContent(payload) };
-        request.Headers.TryAddWithoutValidation("Fn-Call-Id", Guid.CreateVersion7().ToString("N"));
-        request.Headers.TryAddWithoutValidation("Fn-Deadline", DateTime.UtcNow.AddSeconds(30).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/octet-stream");
-        using var response = await client.SendAsync(request, cancellationToken);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return response.IsSuccessStatusCode && body.Length == payload.Length
-            ? body.Length
-            : throw new InvalidOperationException($"bare hot call: {(int)response.StatusCode}, {Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 200)))}");
-    }
+    /// <summary>The request the executor sends, the plain way (<see cref="UnixSocketHttp.PostCallAsync"/>).</summary>
+    public static Task<int> PostAsync(HttpClient client, byte[] payload, CancellationToken cancellationToken = default) =>
+        UnixSocketHttp.PostCallAsync(client, payload, cancellationToken);
 }

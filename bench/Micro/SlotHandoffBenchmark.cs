@@ -1,15 +1,18 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using FnPipeline.Benchmarks.Infrastructure;
+using FnPipeline.HotPool;
 
 namespace FnPipeline.Benchmarks.Micro;
 
 /// <summary>
-/// Handing idle hot-container slots to callers: take a slot, hold it across one asynchronous step (the call), give it
-/// back. <see cref="Slots"/> slots, 1 caller (never waits) or 8 callers (half of them wait for a slot).
-/// A bounded <see cref="Channel{T}"/> of idle slots, as the hot pool keeps them, vs a <see cref="SemaphoreSlim"/>
-/// guarding a <see cref="ConcurrentStack{T}"/> [Baseline], the usual hand-rolled pool.
+/// Handing idle hot containers to callers: take one, hold it across one asynchronous step (the call), give it back.
+/// <see cref="Slots"/> idle containers, 1 caller (never waits) or 8 callers (half of them wait). The hot pool's
+/// <see cref="FunctionPool"/> (a bounded channel of idle tokens + a LIFO stack of containers) and a plain bounded
+/// <see cref="Channel{T}"/> of idle slots vs a <see cref="SemaphoreSlim"/> guarding a <see cref="ConcurrentStack{T}"/>
+/// [Baseline], the usual hand-rolled pool.
 /// </summary>
 [MicroJob]
 [CallsPerSecondColumn]
@@ -18,8 +21,9 @@ public class SlotHandoffBenchmark
     public const int HandOffsPerBatch = 1024;
     private const int Slots = 4;
     private SemaphoreSlim _semaphore = null!;
-    private ConcurrentStack<Slot> _stack = null!;
-    private Channel<Slot> _channel = null!;
+    private ConcurrentStack<object> _stack = null!;
+    private Channel<object> _channel = null!;
+    private FunctionPool _pool = null!;
 
     [Params(1, 8)]
     public int Callers { get; set; }
@@ -28,18 +32,22 @@ public class SlotHandoffBenchmark
     public void Setup()
     {
         _semaphore = new SemaphoreSlim(Slots, Slots);
-        _stack = new ConcurrentStack<Slot>();
-        _channel = Channel.CreateBounded<Slot>(new BoundedChannelOptions(Slots)
+        _stack = new ConcurrentStack<object>();
+        _channel = Channel.CreateBounded<object>(new BoundedChannelOptions(Slots)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = false,
             SingleWriter = false,
             AllowSynchronousContinuations = false,
         });
+        _pool = new FunctionPool(default, Slots);
         for (var i = 0; i < Slots; i++)
         {
-            _stack.Push(new Slot(i));
-            _channel.Writer.TryWrite(new Slot(i));
+            _stack.Push(new object());
+            _channel.Writer.TryWrite(new object());
+
+            // The pool only stacks container references here: an uninitialised instance stands for a started container.
+            _pool.AddIdle((HotContainer)RuntimeHelpers.GetUninitializedObject(typeof(HotContainer)));
         }
     }
 
@@ -51,8 +59,8 @@ public class SlotHandoffBenchmark
     {
         await _semaphore.WaitAsync();
         _stack.TryPop(out var slot);
-        await slot!.UseAsync();
-        _stack.Push(slot);
+        await UseAsync();
+        _stack.Push(slot!);
         _semaphore.Release();
     });
 
@@ -65,9 +73,25 @@ public class SlotHandoffBenchmark
             slot = await reader.ReadAsync();
         }
 
-        await slot.UseAsync();
+        await UseAsync();
         _channel.Writer.TryWrite(slot);
     });
+
+    [Benchmark(OperationsPerInvoke = HandOffsPerBatch, Description = "hot pool FunctionPool (tokens + LIFO)")]
+    public Task HotPoolFunctionPool() => RunCallersAsync(async () =>
+    {
+        if (!_pool.TryTakeIdle(out var container))
+        {
+            await _pool.ReadIdleTokenAsync(CancellationToken.None);
+            container = _pool.PopIdle();
+        }
+
+        await UseAsync();
+        _pool.AddIdle(container);
+    });
+
+    /// <summary>The call: one asynchronous step while the slot is held.</summary>
+    private static async Task UseAsync() => await Task.Yield();
 
     private Task RunCallersAsync(Func<Task> handOff)
     {
@@ -86,13 +110,5 @@ public class SlotHandoffBenchmark
                 await handOff();
             }
         }
-    }
-
-    private sealed class Slot(int id)
-    {
-        public int Id { get; } = id;
-
-        /// <summary>The call: one asynchronous step while the slot is held.</summary>
-        public async Task UseAsync() => await Task.Yield();
     }
 }
