@@ -17,7 +17,7 @@ public sealed class FnExecutor : IFnExecutor
     private readonly IContainerDriver _driver;
     private readonly FnPipelineOptions _options;
     private readonly ColdCallPipeline _cold;
-    private readonly IHotCallDispatcher? _hot;
+    private readonly IHotCallDispatcher _hot;
     private readonly FnPipelineMetrics _metrics;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _startLock = new(1, 1);
@@ -27,7 +27,7 @@ public sealed class FnExecutor : IFnExecutor
     internal FnExecutor(
         FnPipelineOptions options,
         IContainerDriver driver,
-        Func<ContainerSpecFactory, IHotCallDispatcher?>? hotFactory,
+        Func<ContainerSpecFactory, FnPipelineMetrics, IHotCallDispatcher>? hotFactory,
         ILoggerFactory? loggerFactory,
         TimeProvider? timeProvider,
         FnPipelineMetrics? metrics = null)
@@ -40,7 +40,9 @@ public sealed class FnExecutor : IFnExecutor
         InstanceId = options.InstanceId ?? ExecutorFactory.NewInstanceId();
         var specs = new ContainerSpecFactory(options, InstanceId);
         _cold = new ColdCallPipeline(driver, options, specs, _metrics, timeProvider ?? TimeProvider.System, _logger);
-        _hot = hotFactory?.Invoke(specs);
+        var time = timeProvider ?? TimeProvider.System;
+        hotFactory ??= (s, m) => HotCallDispatcher.Create(driver, options, s, m, time, loggerFactory ?? NullLoggerFactory.Instance);
+        _hot = hotFactory(specs, _metrics);
         PipelineLog.ExecutorStarted(_logger, InstanceId, options.MaxContainers, options.MaxQueuedCalls);
     }
 
@@ -92,9 +94,7 @@ public sealed class FnExecutor : IFnExecutor
         await StartAsync(cancellationToken).ConfigureAwait(false);
         if (call.Format == FunctionFormat.HttpStream)
         {
-            return _hot is null
-                ? throw new NotSupportedException("This executor has no hot pool; http-stream calls need one.")
-                : await _hot.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
+            return await _hot.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
         }
 
         return await _cold.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
@@ -110,7 +110,7 @@ public sealed class FnExecutor : IFnExecutor
 
         PipelineLog.Draining(_logger, InstanceId, _cold.InFlight);
         var drain = _options.DrainTimeout;
-        var hot = _hot is null ? Task.CompletedTask : _hot.DisposeAsync(drain).AsTask();
+        var hot = _hot.DisposeAsync(drain).AsTask();
         await _cold.DisposeAsync(drain).ConfigureAwait(false);
         await hot.ConfigureAwait(false);
         await _driver.DisposeAsync().ConfigureAwait(false);
