@@ -14,7 +14,11 @@ public sealed class DockerDriverCreateTests(DockerEngineFixture engine) : IAsync
 
     public async Task InitializeAsync() => _driver = await StartDriverAsync(engine);
 
-    public async Task DisposeAsync() => await _driver.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _driver.DisposeAsync();
+        (await Containers.ListByLabelAsync(engine.Client, $"fnpipeline.instance={_driver.InstanceId}")).ShouldBeEmpty();
+    }
 
     [Fact]
     public async Task Labels_CarryTheExecutorLabels_OverTheSpecs()

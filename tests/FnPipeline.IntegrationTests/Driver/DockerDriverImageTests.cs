@@ -21,7 +21,11 @@ public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryI
         await registry.ForgetAsync();
     }
 
-    public async Task DisposeAsync() => await _driver.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _driver.DisposeAsync();
+        (await Containers.ListByLabelAsync(engine.Client, $"fnpipeline.instance={_driver.InstanceId}")).ShouldBeEmpty();
+    }
 
     [Fact]
     public async Task PresentImage_IsNotPulled()
@@ -127,6 +131,19 @@ public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryI
         await good;
         await Should.ThrowAsync<FnCallException>(() => bad);
         _driver.PullTransfersStarted.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task CorruptLayer_ReportedInsideTheProgressStream_IsPullFailed502()
+    {
+        var image = await CorruptRegistryImage.CreateAsync(registry.Client);
+
+        var error = await Should.ThrowAsync<FnCallException>(() => _driver.EnsureImageAsync(image, Valid));
+
+        error.Error.Kind.ShouldBe(FnErrorKind.ImagePullFailed);
+        error.Error.StatusCode.ShouldBe(502);
+        error.Error.Message.ShouldStartWith($"Failed to pull image '{image}': filesystem layer verification failed for digest sha256:");
+        (await registry.IsPresentAsync(image)).ShouldBeFalse();
     }
 
     [Fact]

@@ -15,7 +15,11 @@ public sealed class DockerDriverRunTests(DockerEngineFixture engine) : IAsyncLif
 
     public async Task InitializeAsync() => _driver = await StartDriverAsync(engine);
 
-    public async Task DisposeAsync() => await _driver.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _driver.DisposeAsync();
+        (await Containers.ListByLabelAsync(engine.Client, $"fnpipeline.instance={_driver.InstanceId}")).ShouldBeEmpty();
+    }
 
     [Fact]
     public async Task Cat_SmallInput_IsEchoedOnStdout()
