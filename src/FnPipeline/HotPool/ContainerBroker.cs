@@ -11,6 +11,11 @@ namespace FnPipeline.HotPool;
 /// </summary>
 internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools, HotContainerLauncher launcher)
 {
+    private int _waiting;
+
+    /// <summary>Calls on the slow path now (waiting for a container, a launch or a limit).</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
     public ValueTask<Acquisition> AcquireAsync(FunctionKey key, FunctionCall call, TimeSpan waitLimit, CancellationToken cancellationToken)
     {
         var pool = pools.Get(key);
@@ -73,6 +78,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
                     }
 
                     counted = true;
+                    Interlocked.Increment(ref _waiting);
                     context.Metrics.Queued(1);
                 }
 
@@ -127,6 +133,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
             if (counted)
             {
                 pool.EndWait();
+                Interlocked.Decrement(ref _waiting);
                 context.Metrics.Queued(-1);
                 pools.TryRetire(pool);
             }

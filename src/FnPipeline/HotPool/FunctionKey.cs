@@ -4,7 +4,7 @@ namespace FnPipeline.HotPool;
 
 /// <summary>
 /// Identifies one hot function: a SHA-256 over everything that makes its containers differ (image, command,
-/// resources, environment/config, mounts, labels, timeouts, identity, credentials). Calls with equal keys may share
+/// resources, environment/config, mounts, labels, idle timeout, identity, credentials). Calls with equal keys may share
 /// containers. A struct of four words, so that looking up a pool allocates nothing.
 /// </summary>
 internal readonly record struct FunctionKey(ulong A, ulong B, ulong C, ulong D)
@@ -65,7 +65,10 @@ internal readonly record struct FunctionKey(ulong A, ulong B, ulong C, ulong D)
         writer.Write(call.AppName);
         writer.Write(call.FunctionId);
         writer.Write(call.FunctionName);
-        writer.Write((call.Timeout ?? options.DefaultTimeout).Ticks);
+
+        // The idle timeout shapes a container's life, so it is part of the key. The call timeout is not: it is per
+        // call here (Fn keyed on it because its timeout belonged to the function), and it reaches the function as
+        // Fn-Deadline with each request, so calls with different timeouts can share containers.
         writer.Write((call.IdleTimeout ?? options.Hot.IdleTimeout).Ticks);
 
         // A container pulled with one caller's credentials must not serve a caller without them.

@@ -37,6 +37,9 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
     /// <summary>Calls admitted and not finished (waiting for a container or running).</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Calls waiting for a container (their own launch, a free container or room in a limit).</summary>
+    public int Waiting => _broker.Waiting;
+
     /// <summary>Hot containers that exist now (starting, idle or busy), for tests and metrics.</summary>
     public int Containers => _context.Containers.Count;
 

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using FnPipeline.Driver;
+
+namespace FnPipeline.Tests.HotPool.Fakes;
+
+/// <summary>An engine for hot-pool logic: containers run <see cref="FakeFunction"/>s; every step is recorded.</summary>
+internal sealed class FakeHotDriver : IContainerDriver
+{
+    private readonly ConcurrentQueue<string> _events = new();
+    private readonly ConcurrentQueue<FakeHotContainer> _created = new();
+    private int _alive;
+    private int _maxAlive;
+
+    /// <summary>Decides how each new container behaves, by its spec.</summary>
+    public Func<ContainerSpec, FakeFunction> Functions { get; set; } = _ => new FakeFunction();
+
+    public Exception? ImageFailure { get; set; }
+
+    public int Alive => Volatile.Read(ref _alive);
+
+    public int MaxAlive => Volatile.Read(ref _maxAlive);
+
+    public int Created => _created.Count;
+
+    public IReadOnlyList<FakeHotContainer> Containers => [.. _created];
+
+    public IReadOnlyList<string> Events => [.. _events];
+
+    public void Record(string e) => _events.Enqueue(e);
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
+    {
+        Record($"image {image}");
+        return ImageFailure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+    }
+
+    public Task<IContainerHandle> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default)
+    {
+        var alive = Interlocked.Increment(ref _alive);
+        int max;
+        while ((max = Volatile.Read(ref _maxAlive)) < alive && Interlocked.CompareExchange(ref _maxAlive, alive, max) != max)
+        {
+        }
+
+        var container = new FakeHotContainer(this, spec, Functions(spec));
+        _created.Enqueue(container);
+        Record($"create {spec.Name}");
+        return Task.FromResult<IContainerHandle>(container);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    internal void OnRemoved(FakeHotContainer container)
+    {
+        Interlocked.Decrement(ref _alive);
+        Record($"remove {container.Spec.Name}");
+    }
+}

@@ -1,0 +1,122 @@
+using FnPipeline.Diagnostics;
+using FnPipeline.Driver;
+using FnPipeline.HotPool;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FnPipeline.Tests.HotPool.Fakes;
+
+/// <summary>
+/// A hot pool on the fake engine, with a private socket base directory (short, under /tmp, so socket paths fit)
+/// and either real time or a <see cref="FakeTimeProvider"/>. Disposing it disposes the pool and the directory.
+/// </summary>
+internal sealed class HotPoolHarness : IAsyncDisposable
+{
+    private HotPoolHarness(FnPipelineOptions options, TimeProvider time)
+    {
+        Options = options;
+        Time = time;
+        Driver = new FakeHotDriver();
+        Metrics = new FnPipelineMetrics();
+        Dispatcher = HotCallDispatcher.Create(Driver, options, new ContainerSpecFactory(options, "unit"), Metrics, time, Logs);
+    }
+
+    public FnPipelineOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public FakeTimeProvider FakeTime => (FakeTimeProvider)Time;
+
+    public FakeHotDriver Driver { get; }
+
+    public FnPipelineMetrics Metrics { get; }
+
+    public ListLoggerFactory Logs { get; } = new();
+
+    public HotCallDispatcher Dispatcher { get; }
+
+    public string BaseDirectory => Options.Hot.SocketBaseDirectory!;
+
+    public static HotPoolHarness Create(Action<FnPipelineOptions>? configure = null, TimeProvider? time = null)
+    {
+        var baseDirectory = Path.Join("/tmp", "fnpu-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(baseDirectory);
+        var options = new FnPipelineOptions { DrainTimeout = TimeSpan.FromSeconds(5) };
+        options.Hot.SocketBaseDirectory = baseDirectory;
+        options.Hot.StartTimeout = TimeSpan.FromSeconds(5);
+        configure?.Invoke(options);
+        return new HotPoolHarness(options, time ?? TimeProvider.System);
+    }
+
+    public static HotPoolHarness CreateWithFakeTime(Action<FnPipelineOptions>? configure = null) =>
+        Create(configure, new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero)));
+
+    public static FunctionCall Call(string input = "hello", Action<FunctionCallBuilder>? configure = null)
+    {
+        var builder = new FunctionCallBuilder { Input = input };
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
+
+    public Task<InvocationResult> InvokeAsync(FunctionCall call, string? callId = null, CancellationToken cancellationToken = default) =>
+        Dispatcher.InvokeAsync(call, callId ?? Guid.NewGuid().ToString("N"), cancellationToken);
+
+    /// <summary>Requests that reached any fake container so far.</summary>
+    public int RequestsReceived => Driver.Containers.Sum(c => c.Server?.Requests.Count ?? 0);
+
+    /// <summary>Socket directories that exist under the base directory now.</summary>
+    public IReadOnlyList<string> SocketDirectories() => Directory.GetDirectories(BaseDirectory);
+
+    /// <summary>Polls (real time) until <paramref name="condition"/> holds, failing after 10 s.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new ShouldAssertException($"timed out waiting until {what}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Dispatcher.DisposeAsync(TimeSpan.FromSeconds(5));
+        Metrics.Dispose();
+        Directory.Delete(BaseDirectory, recursive: true);
+    }
+}
+
+/// <summary>Builds test calls: an http-stream call of a fixed image with overridable parts.</summary>
+internal sealed class FunctionCallBuilder
+{
+    public string Image { get; set; } = "fake/fn:1";
+
+    public string Input { get; set; } = "";
+
+    public TimeSpan? Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan? IdleTimeout { get; set; }
+
+    public long MaxOutputBytes { get; set; }
+
+    public Dictionary<string, string> Environment { get; } = [];
+
+    public List<KeyValuePair<string, string>> Headers { get; } = [];
+
+    public FunctionCall Build() => new()
+    {
+        Image = Image,
+        Format = FunctionFormat.HttpStream,
+        Input = CallInput.FromString(Input),
+        Timeout = Timeout,
+        IdleTimeout = IdleTimeout,
+        MaxOutputBytes = MaxOutputBytes,
+        Environment = Environment,
+        Headers = Headers,
+        AppId = "app1",
+        FunctionId = "fn1",
+    };
+}

@@ -1,0 +1,126 @@
+using FnPipeline.Tests.HotPool.Fakes;
+
+namespace FnPipeline.Tests.HotPool;
+
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class HotCallDispatcherStartupTests
+{
+    [Fact]
+    public async Task InvokeAsync_FunctionNeverListens_Returns504AfterTheStartTimeoutAndRemovesEverything()
+    {
+        await using var sut = HotPoolHarness.CreateWithFakeTime(o => o.Hot.StartTimeout = TimeSpan.FromSeconds(5));
+        sut.Driver.Functions = _ => new FakeFunction { Start = FakeStart.NeverListen };
+
+        var call = sut.InvokeAsync(HotPoolHarness.Call());
+        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Events.Any(e => e.StartsWith("start", StringComparison.Ordinal)), "the container started");
+        sut.FakeTime.Advance(TimeSpan.FromSeconds(4.9));
+        call.IsCompleted.ShouldBeFalse();
+        sut.FakeTime.Advance(TimeSpan.FromSeconds(0.1));
+        using var result = await call;
+
+        result.Error!.Kind.ShouldBe(FnErrorKind.ContainerInitTimeout);
+        result.Error.StatusCode.ShouldBe(504);
+        result.Error.Message.ShouldStartWith("container initialization timed out");
+        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0 && sut.SocketDirectories().Count == 0, "container and directory removed");
+        sut.Dispatcher.Containers.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ContainerExitsBeforeListening_Returns502WithExitCodeAndStderrTail()
+    {
+        await using var sut = HotPoolHarness.Create();
+        sut.Driver.Functions = _ => new FakeFunction
+        {
+            Start = FakeStart.ExitAtStart,
+            ExitCode = 2,
+            StartupStderr = "line 1\nline 2\nFN_FORMAT must be http-stream\n",
+        };
+
+        using var result = await sut.InvokeAsync(HotPoolHarness.Call());
+
+        result.Error!.Kind.ShouldBe(FnErrorKind.ContainerInitFailed);
+        result.Error.StatusCode.ShouldBe(502);
+        result.Error.Message.ShouldContain("container exit code 2");
+        result.Error.Message.ShouldContain("FN_FORMAT must be http-stream");
+        result.Error.Message.ShouldStartWith("container failed to initialize");
+        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0 && sut.SocketDirectories().Count == 0, "container and directory removed");
+    }
+
+    [Theory]
+    [InlineData(SocketLayout.AbsoluteSymlink, "invalid unix socket symlink, symlinks must be relative within the unix socket directory")]
+    [InlineData(SocketLayout.RegularFile, "listener file is not a socket")]
+    public async Task InvokeAsync_InvalidSocket_Returns502ContainerFailedToInitialize(SocketLayout layout, string problem)
+    {
+        await using var sut = HotPoolHarness.Create();
+        sut.Driver.Functions = _ => new FakeFunction { Layout = layout };
+
+        using var result = await sut.InvokeAsync(HotPoolHarness.Call());
+
+        result.Error!.Kind.ShouldBe(FnErrorKind.ContainerInitFailed);
+        result.Error.Message.ShouldContain(problem);
+        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0, "container removed");
+    }
+
+    [Fact]
+    public async Task InvokeAsync_SocketBoundDirectly_Works()
+    {
+        await using var sut = HotPoolHarness.Create();
+        sut.Driver.Functions = _ => new FakeFunction { Layout = SocketLayout.Direct };
+
+        using var result = await sut.InvokeAsync(HotPoolHarness.Call("direct"));
+
+        result.OutputAsString().ShouldBe("direct");
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ImageRefused_ReturnsTheDriversErrorAndFreesTheLimit()
+    {
+        await using var sut = HotPoolHarness.Create(o =>
+        {
+            o.Hot.MaxContainers = 1;
+            o.Hot.MaxContainersPerFunction = 1;
+        });
+        sut.Driver.ImageFailure = new FnCallException(new FnError(FnErrorKind.ImageNotFound, 404, "manifest unknown"));
+
+        using var refused = await sut.InvokeAsync(HotPoolHarness.Call());
+        sut.Driver.ImageFailure = null;
+        using var next = await sut.InvokeAsync(HotPoolHarness.Call("again"));
+
+        refused.Error!.Kind.ShouldBe(FnErrorKind.ImageNotFound);
+        next.OutputAsString().ShouldBe("again");
+        sut.SocketDirectories().Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_EngineFails_ThrowsFnEngineException()
+    {
+        await using var sut = HotPoolHarness.Create();
+        sut.Driver.ImageFailure = new InvalidOperationException("engine unreachable");
+
+        var failure = await Should.ThrowAsync<FnEngineException>(() => sut.InvokeAsync(HotPoolHarness.Call()));
+
+        failure.Message.ShouldContain("engine unreachable");
+        await HotPoolHarness.EventuallyAsync(() => sut.SocketDirectories().Count == 0, "directory removed");
+    }
+
+    [Fact]
+    public async Task Launch_ContainerSpec_FollowsTheContract()
+    {
+        await using var sut = HotPoolHarness.Create();
+
+        using var result = await sut.InvokeAsync(HotPoolHarness.Call("x", c => c.Environment["MY_CONFIG"] = "v"));
+
+        var spec = sut.Driver.Containers.Single().Spec;
+        var env = spec.Environment.ToDictionary(p => p.Key, p => p.Value);
+        env["FN_FORMAT"].ShouldBe("http-stream");
+        env["FN_LISTENER"].ShouldBe("unix:/tmp/iofs/lsnr.sock");
+        env["FN_APP_ID"].ShouldBe("app1");
+        env["MY_CONFIG"].ShouldBe("v");
+        spec.AttachStdin.ShouldBeFalse();
+        spec.Labels["fnpipeline.format"].ShouldBe("http-stream");
+        var mount = spec.Volumes.Single(v => v.ContainerPath == "/tmp/iofs");
+        Path.GetFileName(mount.HostPath).Length.ShouldBe(17);
+        Path.GetFileName(mount.HostPath).ShouldStartWith("iofs-");
+        File.GetUnixFileMode(mount.HostPath).ShouldBe((UnixFileMode)0b111_111_111);
+    }
+}
