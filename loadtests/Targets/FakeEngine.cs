@@ -13,7 +13,7 @@ namespace FnPipeline.LoadTests.Targets;
 internal static class FakeEngine
 {
     public static FnExecutor CreateExecutor(FnPipelineOptions options) =>
-        new(options, new FakeDriver(), specs => new FakeHotDispatcher(), loggerFactory: null, timeProvider: null);
+        new(options, new FakeDriver(), (specs, metrics) => new FakeHotDispatcher(), loggerFactory: null, timeProvider: null);
 
     public const double CreateMs = 2;
     public const double StartMs = 25;
