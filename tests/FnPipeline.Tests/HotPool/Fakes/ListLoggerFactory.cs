@@ -8,6 +8,11 @@ internal sealed class ListLoggerFactory : ILoggerFactory
 {
     public ConcurrentQueue<LogEntry> Entries { get; } = new();
 
+    /// <summary>When set, logging event <see cref="BlockedEvent"/> blocks until the gate opens (a slow log provider).</summary>
+    public ManualResetEventSlim? Gate { get; set; }
+
+    public int BlockedEvent { get; set; } = 208;
+
     public IReadOnlyList<LogEntry> WithEvent(int eventId) => [.. Entries.Where(e => e.EventId == eventId)];
 
     public ILogger CreateLogger(string categoryName) => new ListLogger(this);
@@ -27,8 +32,15 @@ internal sealed class ListLoggerFactory : ILoggerFactory
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == owner.BlockedEvent)
+            {
+                owner.Gate?.Wait();
+            }
+
             owner.Entries.Enqueue(new LogEntry(logLevel, eventId.Id, formatter(state, exception), exception));
+        }
     }
 }
 

@@ -1,0 +1,133 @@
+using FnPipeline.Diagnostics;
+using FnPipeline.Driver;
+using FnPipeline.HotPool;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FnPipeline.Tests.HotPool;
+
+public sealed class FunctionPoolTests : IDisposable
+{
+    private readonly string _base = Path.Join("/tmp", "fnpp-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly FnPipelineMetrics _metrics = new();
+    private readonly HotPoolContext _context;
+
+    public FunctionPoolTests()
+    {
+        Directory.CreateDirectory(_base);
+        var options = new FnPipelineOptions();
+        options.Hot.SocketBaseDirectory = _base;
+        _context = new HotPoolContext(
+            new Fakes.FakeHotDriver(), HotPoolSettings.From(options), new ContainerSpecFactory(options, "unit"), _metrics, TimeProvider.System, NullLogger.Instance);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(100)]
+    public void TryTakeIdle_ReturnsMostRecentlyIdleFirst(int count)
+    {
+        var sut = CreateSut(count);
+        var containers = Enumerable.Range(0, count).Select(_ => NewIdle(sut)).ToList();
+
+        var taken = new List<HotContainer>();
+        while (sut.TryTakeIdle(out var container))
+        {
+            taken.Add(container);
+        }
+
+        taken.ShouldBe(Enumerable.Reverse(containers));
+    }
+
+    [Fact]
+    public async Task TryRemoveIdle_ContainerPromisedToAWaiter_YieldsToIt()
+    {
+        var sut = CreateSut(2);
+        var older = NewIdle(sut);
+        var newer = NewIdle(sut);
+
+        // Two callers read tokens, neither has popped yet: every stacked container is promised.
+        await sut.ReadIdleTokenAsync(CancellationToken.None);
+        await sut.ReadIdleTokenAsync(CancellationToken.None);
+
+        sut.TryRemoveIdle(older).ShouldBeFalse();
+        sut.PopIdle().ShouldBe(newer);
+        sut.PopIdle().ShouldBe(older);
+    }
+
+    [Fact]
+    public void TryRemoveIdle_UnclaimedContainer_TakesItWithItsToken()
+    {
+        var sut = CreateSut(2);
+        var older = NewIdle(sut);
+        var newer = NewIdle(sut);
+
+        sut.TryRemoveIdle(older).ShouldBeTrue();
+
+        sut.TryTakeIdle(out var only).ShouldBeTrue();
+        only.ShouldBe(newer);
+        sut.TryTakeIdle(out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task ReadIdleTokenAsync_Waiters_AreServedInArrivalOrder()
+    {
+        var sut = CreateSut(2);
+        var first = sut.ReadIdleTokenAsync(CancellationToken.None).AsTask();
+        var second = sut.ReadIdleTokenAsync(CancellationToken.None).AsTask();
+
+        NewIdle(sut);
+        await first.WaitAsync(TimeSpan.FromSeconds(5));
+
+        second.IsCompleted.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void TryReserveLaunch_RespectsBothLimits()
+    {
+        var sut = CreateSut(2);
+        var budget = new ContainerBudget(3);
+
+        sut.TryReserveLaunch(budget).ShouldBe(LaunchReservation.Reserved);
+        sut.TryReserveLaunch(budget).ShouldBe(LaunchReservation.Reserved);
+        sut.TryReserveLaunch(budget).ShouldBe(LaunchReservation.FunctionFull);
+        var other = CreateSut(2);
+        other.TryReserveLaunch(budget).ShouldBe(LaunchReservation.Reserved);
+        other.TryReserveLaunch(budget).ShouldBe(LaunchReservation.ExecutorFull);
+        budget.Used.ShouldBe(3);
+    }
+
+    [Fact]
+    public void TryRetire_OnlyWhenEmptyAndUnused()
+    {
+        var sut = CreateSut(2);
+        sut.TryReserveLaunch(new ContainerBudget(5)).ShouldBe(LaunchReservation.Reserved);
+        sut.TryRetire().ShouldBeFalse();
+
+        sut.ContainerGone();
+        sut.TryBeginWait().ShouldBeTrue();
+        sut.TryRetire().ShouldBeFalse();
+        sut.EndWait();
+
+        sut.TryRetire().ShouldBeTrue();
+        sut.TryBeginWait().ShouldBeFalse();
+        sut.TryReserveLaunch(new ContainerBudget(5)).ShouldBe(LaunchReservation.Retired);
+    }
+
+    public void Dispose()
+    {
+        _context.Dispose();
+        _metrics.Dispose();
+        Directory.Delete(_base, recursive: true);
+    }
+
+    private static FunctionPool CreateSut(int capacity) => new(new FunctionKey(1, 2, 3, 4), capacity);
+
+    private HotContainer NewIdle(FunctionPool pool)
+    {
+        var container = new HotContainer(_context, pool, SocketDirectory.Create(_base), TimeSpan.FromMinutes(1));
+        container.MarkReady(new FnPipeline.Protocol.HttpStreamClient(container.Directory.SocketPath, _context.ClientOptions));
+        container.TryTakeReady().ShouldBeTrue();
+        container.ReturnToPool();
+        return container;
+    }
+}
