@@ -1,0 +1,59 @@
+using System.CommandLine;
+using FnPipeline.Cli.Gateway;
+using Microsoft.Extensions.Logging;
+
+namespace FnPipeline.Cli.Commands;
+
+/// <summary><c>fnpipe serve</c>: the HTTP gateway over a functions file.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var functions = new Option<FileInfo>("--functions", "-F")
+        {
+            Description = "Functions file (JSON, or YAML by extension .yaml/.yml) listing each function's name, image, format, limits and config; see docs/functions-file.md.",
+            Required = true,
+        };
+        var urls = new Option<string[]>("--urls", "-u")
+        {
+            Description = "Address(es) to listen on (repeatable, or ';'-separated). Port 0 picks a free port; the chosen address is printed on stdout.",
+            DefaultValueFactory = _ => ["http://127.0.0.1:8080"],
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var maxRequest = new Option<long>("--max-request-bytes")
+        {
+            Description = "Largest request body accepted; a larger one gets 413 with a JSON message. Default 16 MiB.",
+            DefaultValueFactory = _ => GatewaySettings.DefaultMaxRequestBytes,
+            CustomParser = CliParsers.WholeNumber(1, "bytes"),
+        };
+        var retryAfter = new Option<int>("--retry-after")
+        {
+            Description = "Seconds given in the Retry-After header of 503 (too busy) responses. Default 15, as Fn.",
+            DefaultValueFactory = _ => GatewaySettings.DefaultRetryAfterSeconds,
+        };
+        var logLevel = new Option<LogLevel>("--log-level")
+        {
+            Description = "Log level on stderr: Trace, Debug, Information, Warning, Error, None. Default Information (one line per call).",
+            DefaultValueFactory = _ => LogLevel.Information,
+        };
+
+        var serve = new Command("serve", "Run the HTTP gateway: POST /invoke/{name} calls a function of the functions file " +
+            "(errors are JSON {\"message\": ...} with status 400, 404, 413, 502, 503 + Retry-After, 504; every response carries " +
+            "Fn-Call-Id and Server-Timing); /t/{name}/{path} is an HTTP trigger (Fn-Http-* mapping for http-stream functions); " +
+            "GET /health; GET /metrics (Prometheus text). Ctrl-C drains in-flight calls and removes every container.")
+        {
+            functions, urls, maxRequest, retryAfter, logLevel,
+        };
+        serve.SetAction((parseResult, cancellationToken) =>
+        {
+            var settings = new GatewaySettings
+            {
+                Urls = parseResult.GetValue(urls)!.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
+                MaxRequestBytes = parseResult.GetValue(maxRequest),
+                RetryAfterSeconds = parseResult.GetValue(retryAfter),
+            };
+            return ServeRunner.RunAsync(parseResult.GetRequiredValue(functions).FullName, settings, parseResult.GetValue(logLevel), cancellationToken);
+        });
+        return serve;
+    }
+}

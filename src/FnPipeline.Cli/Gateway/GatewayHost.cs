@@ -1,0 +1,94 @@
+using FnPipeline.Cli.Functions;
+using FnPipeline.Cli.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FnPipeline.Cli.Gateway;
+
+/// <summary>The Kestrel gateway of <c>fnpipe serve</c>: minimal-API routes over one executor.</summary>
+internal static class GatewayHost
+{
+    /// <summary>The executor's meter (docs/operations.md).</summary>
+    public const string ExecutorMeterName = "FnPipeline";
+
+    /// <summary>Builds the gateway (not started). The executor is created by the container and disposed with it.</summary>
+    public static WebApplication Build(GatewaySettings settings, FunctionsFile functions, FnPipelineOptions options, LogLevel logLevel)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(functions);
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls([.. settings.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The routes enforce MaxRequestBytes themselves, so that the answer is the contract's JSON 413.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(logLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(functions);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new PrometheusExporter(ExecutorMeterName, GatewayMetrics.MeterName));
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton(new EngineProbe(ExecutorSetup.ResolveEndpoint(options)));
+        services.AddSingleton<IFnExecutor>(provider => FnExecutor.Create(options, provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FunctionEndpoints>();
+
+        var app = builder.Build();
+        MapRoutes(app);
+        return app;
+    }
+
+    /// <summary>The addresses Kestrel listens on once started (port 0 resolved).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+    }
+
+    private static void MapRoutes(WebApplication app)
+    {
+        var endpoints = app.Services.GetRequiredService<FunctionEndpoints>();
+        app.MapPost("/invoke/{name}", (HttpContext context, string name) => endpoints.InvokeAsync(context, name));
+        app.Map("/t/{name}/{**path}", (HttpContext context, string name) => endpoints.TriggerAsync(context, name));
+        app.MapGet("/health", HealthAsync);
+        app.MapGet("/metrics", (HttpContext context, PrometheusExporter exporter) =>
+            Results.Text(exporter.Render(), PrometheusExporter.ContentType));
+        app.MapFallback((HttpContext context, GatewaySettings settings) => GatewayResponses.WriteErrorAsync(
+            context.Response,
+            StatusCodes.Status404NotFound,
+            $"No route for {context.Request.Method} {context.Request.Path}: use POST /invoke/{{name}}, /t/{{name}}/..., GET /health or GET /metrics",
+            settings.RetryAfterSeconds,
+            context.RequestAborted));
+    }
+
+    private static async Task HealthAsync(HttpContext context, EngineProbe probe, IFnExecutor executor, FunctionsFile functions)
+    {
+        var problem = await probe.CheckAsync(context.RequestAborted).ConfigureAwait(false);
+        var body = new HealthBody(
+            problem is null ? "ok" : "unhealthy",
+            problem is null ? "reachable" : "unreachable",
+            executor.InstanceId,
+            functions.Functions.Count,
+            problem);
+        context.Response.StatusCode = problem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        await context.Response.WriteAsJsonAsync(body, GatewayJsonContext.Readable.HealthBody, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+    }
+}

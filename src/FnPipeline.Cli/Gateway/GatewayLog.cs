@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace FnPipeline.Cli.Gateway;
+
+/// <summary>The gateway's log events (ids 500–599; the library uses 1–399).</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(EventId = 500, EventName = "GatewayListening", Level = LogLevel.Information,
+        Message = "Gateway listening on {Addresses} with {FunctionCount} function(s) from {FunctionsFile}")]
+    public static partial void Listening(ILogger logger, string addresses, int functionCount, string functionsFile);
+
+    [LoggerMessage(EventId = 501, EventName = "CallAnswered", Level = LogLevel.Information,
+        Message = "{Method} {Path} -> {StatusCode} (call {CallId}, {ElapsedMs:F1} ms) {Error}")]
+    public static partial void CallAnswered(ILogger logger, string method, string path, int statusCode, string callId, double elapsedMs, string? error);
+
+    [LoggerMessage(EventId = 502, EventName = "RequestRefused", Level = LogLevel.Information,
+        Message = "{Method} {Path} -> {StatusCode}: {Reason}")]
+    public static partial void Refused(ILogger logger, string method, string path, int statusCode, string reason);
+
+    [LoggerMessage(EventId = 503, EventName = "EngineFailed", Level = LogLevel.Error,
+        Message = "Engine failure while calling function {Function}")]
+    public static partial void EngineFailed(ILogger logger, string function, Exception exception);
+
+    [LoggerMessage(EventId = 504, EventName = "GatewayStopping", Level = LogLevel.Information,
+        Message = "Gateway stopping: draining in-flight calls and removing containers")]
+    public static partial void Stopping(ILogger logger);
+}

@@ -1,0 +1,24 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+
+namespace FnPipeline.Cli.Gateway;
+
+/// <summary>The gateway's own meter (<c>FnPipeline.Gateway</c>): responses by route and status.</summary>
+internal sealed class GatewayMetrics : IDisposable
+{
+    public const string MeterName = "FnPipeline.Gateway";
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _requests;
+
+    public GatewayMetrics()
+    {
+        _requests = _meter.CreateCounter<long>("fnpipeline.gateway.requests", "{request}", "Gateway responses, by route and status code");
+    }
+
+    public void Request(string route, int statusCode) =>
+        _requests.Add(1, new TagList { { "route", route }, { "status", statusCode.ToString(CultureInfo.InvariantCulture) } });
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
+using FnPipeline.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace FnPipeline.Cli.Gateway;
+
+/// <summary>How the gateway answers: results as the function's output, errors as <c>{"message": ...}</c> with the contract's status.</summary>
+internal static class GatewayResponses
+{
+    private static readonly HashSet<string> OwnedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Content-Length", FnHeaderNames.CallId, ServerTiming.HeaderName, "Date", "Server",
+    };
+
+    /// <summary>An error: its status, <c>{"message": ...}</c>, <c>Retry-After</c> on 503.</summary>
+    public static async Task WriteErrorAsync(HttpResponse response, int statusCode, string message, int retryAfterSeconds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.StatusCode = statusCode;
+        response.ContentType = ContentTypes.Json;
+        if (statusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(message), GatewayJsonContext.Readable.ErrorBody);
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A call's result: the output and the function's headers on success; the error otherwise.</summary>
+    public static Task WriteResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(result);
+        AddCallHeaders(response, result, total);
+        if (result.Error is { } error)
+        {
+            return WriteErrorAsync(response, error.StatusCode, error.Message, retryAfterSeconds, cancellationToken);
+        }
+
+        response.StatusCode = StatusCodes.Status200OK;
+        CopyFunctionHeaders(response, result.Headers);
+        return WriteOutputAsync(response, result.Output, cancellationToken);
+    }
+
+    /// <summary>An HTTP-trigger result: status and headers unwrapped from <c>Fn-Http-*</c>; errors as for invoke.</summary>
+    public static Task WriteTriggerResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Error is not null)
+        {
+            return WriteResultAsync(response, result, total, retryAfterSeconds, cancellationToken);
+        }
+
+        var unwrapped = HttpGatewayMapping.UnwrapResponse(result);
+        AddCallHeaders(response, result, total);
+        response.StatusCode = unwrapped.StatusCode;
+        CopyFunctionHeaders(response, unwrapped.Headers);
+        return WriteOutputAsync(response, result.Output, cancellationToken);
+    }
+
+    private static void AddCallHeaders(HttpResponse response, InvocationResult result, TimeSpan total)
+    {
+        response.Headers[FnHeaderNames.CallId] = result.CallId;
+        response.Headers[ServerTiming.HeaderName] = ServerTiming.Format(result.Timings, total);
+    }
+
+    private static void CopyFunctionHeaders(HttpResponse response, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            if (!HopByHopHeaders.IsHopByHop(name) && !OwnedHeaders.Contains(name))
+            {
+                response.Headers.Append(name, value);
+            }
+        }
+    }
+
+    private static async Task WriteOutputAsync(HttpResponse response, ReadOnlyMemory<byte> output, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(response.ContentType))
+        {
+            response.ContentType = ContentTypes.Sniff(output.Span);
+        }
+
+        response.ContentLength = output.Length;
+        await response.Body.WriteAsync(output, cancellationToken).ConfigureAwait(false);
+    }
+}

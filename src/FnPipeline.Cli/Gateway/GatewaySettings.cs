@@ -1,0 +1,20 @@
+namespace FnPipeline.Cli.Gateway;
+
+/// <summary>What <c>fnpipe serve</c> was asked for, besides the executor's options.</summary>
+internal sealed record GatewaySettings
+{
+    /// <summary>Default <see cref="MaxRequestBytes"/>: 16 MiB.</summary>
+    public const long DefaultMaxRequestBytes = 16L * 1024 * 1024;
+
+    /// <summary>Fn's <c>Retry-After</c> on 503.</summary>
+    public const int DefaultRetryAfterSeconds = 15;
+
+    /// <summary>Addresses to listen on, e.g. <c>http://127.0.0.1:8080</c> (port 0: any free port).</summary>
+    public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];
+
+    /// <summary>Largest request body accepted; past it 413.</summary>
+    public long MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
+
+    /// <summary>The <c>Retry-After</c> value (seconds) of 503 responses.</summary>
+    public int RetryAfterSeconds { get; init; } = DefaultRetryAfterSeconds;
+}

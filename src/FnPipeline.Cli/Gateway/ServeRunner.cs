@@ -1,0 +1,91 @@
+using FnPipeline.Cli.Functions;
+using FnPipeline.Cli.Hosting;
+using FnPipeline.Cli.Invoke;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FnPipeline.Cli.Gateway;
+
+/// <summary>
+/// Loads the functions file, reaches the engine, starts Kestrel, prints <c>fnpipe: listening on URL</c> on stdout, and
+/// runs until SIGINT/SIGTERM; then stops taking requests and disposes the executor (drain, remove every container).
+/// </summary>
+internal static class ServeRunner
+{
+    public static async Task<int> RunAsync(string functionsPath, GatewaySettings settings, LogLevel logLevel, CancellationToken cancellationToken = default)
+    {
+        FunctionsFile functions;
+        FnPipelineOptions options;
+        try
+        {
+            functions = FunctionsFile.Load(functionsPath);
+            options = ExecutorSetup.CreateOptions();
+        }
+        catch (FunctionsFileException e)
+        {
+            return await InvokeRunner.FailAsync(ExitCodes.Usage, e.Message).ConfigureAwait(false);
+        }
+        catch (FormatException e)
+        {
+            return await InvokeRunner.FailAsync(ExitCodes.Usage, $"invalid FNPIPELINE_* setting: {e.Message}").ConfigureAwait(false);
+        }
+
+        var app = GatewayHost.Build(settings, functions, options, logLevel);
+        await using (app.ConfigureAwait(false))
+        {
+            return await RunAsync(app, functions, settings, options, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunAsync(WebApplication app, FunctionsFile functions, GatewaySettings settings, FnPipelineOptions options, CancellationToken cancellationToken)
+    {
+        IFnExecutor executor;
+        try
+        {
+            executor = app.Services.GetRequiredService<IFnExecutor>();
+        }
+        catch (OptionsValidationException e)
+        {
+            return await InvokeRunner.FailAsync(ExitCodes.Usage, $"invalid executor settings: {string.Join("; ", e.Failures)}").ConfigureAwait(false);
+        }
+
+        try
+        {
+            await executor.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Every start-up failure of the engine is reported the same way, with the way out.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return await InvokeRunner.FailAsync(ExitCodes.Engine,
+                $"cannot use the Docker engine at {ExecutorSetup.ResolveEndpoint(options)}: {InvokeRunner.Innermost(e)}. Run 'fnpipe doctor' for what to do.").ConfigureAwait(false);
+        }
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            return await InvokeRunner.FailAsync(ExitCodes.Usage, $"cannot listen on {string.Join(", ", settings.Urls)}: {InvokeRunner.Innermost(e)}").ConfigureAwait(false);
+        }
+
+        var addresses = GatewayHost.Addresses(app);
+        foreach (var address in addresses)
+        {
+            await Console.Out.WriteLineAsync($"fnpipe: listening on {address}").ConfigureAwait(false);
+        }
+
+        await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FnPipeline.Cli.Gateway");
+        var listening = string.Join(", ", addresses);
+        GatewayLog.Listening(logger, listening, functions.Functions.Count, functions.Path);
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        GatewayLog.Stopping(logger);
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+
+namespace FnPipeline.Cli.Hosting;
+
+/// <summary>
+/// The executor settings of every fnpipe command: fnpipe's defaults, then the <c>FNPIPELINE_*</c> environment
+/// (docs/configuration.md), then the command's own flags.
+/// </summary>
+internal static class ExecutorSetup
+{
+    public const string DefaultEndpoint = "unix:///var/run/docker.sock";
+
+    /// <summary>
+    /// fnpipe's defaults differ from the library's in one place: orphan reaping is off, because a one-shot
+    /// <c>fnpipe invoke</c> would otherwise remove the containers of a running <c>fnpipe serve</c> (or of any other
+    /// executor on the engine). <c>FNPIPELINE_REAP_ORPHANS=true</c> turns it back on.
+    /// </summary>
+    public static FnPipelineOptions CreateOptions(Func<string, string?>? getVariable = null)
+    {
+        var options = new FnPipelineOptions { ReapOrphans = false };
+        return FnPipelineEnvironment.Apply(options, getVariable);
+    }
+
+    /// <summary>The engine endpoint the executor will use: the option, else <c>DOCKER_HOST</c>, else the default socket.</summary>
+    public static Uri ResolveEndpoint(FnPipelineOptions options, Func<string, string?>? getVariable = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        getVariable ??= Environment.GetEnvironmentVariable;
+        var endpoint = !string.IsNullOrWhiteSpace(options.DockerEndpoint) ? options.DockerEndpoint.Trim()
+            : getVariable("DOCKER_HOST") is { Length: > 0 } host ? host.Trim()
+            : DefaultEndpoint;
+        return Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+            ? uri
+            : throw new FormatException($"Docker endpoint '{endpoint}' is not an absolute URI (e.g. {DefaultEndpoint})");
+    }
+
+    /// <summary>Console logging on stderr at <paramref name="level"/>; <see cref="LogLevel.None"/> logs nothing.</summary>
+    public static ILoggerFactory CreateLoggerFactory(LogLevel level) =>
+        LoggerFactory.Create(logging =>
+        {
+            logging.SetMinimumLevel(level);
+            if (level != LogLevel.None)
+            {
+                logging.AddSimpleConsole(console =>
+                {
+                    console.SingleLine = true;
+                    console.TimestampFormat = "HH:mm:ss.fff ";
+                });
+                // stdout carries the function's output (invoke) or the listening address (serve).
+                logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+            }
+        });
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using System.Text.Json.Serialization;
+
+namespace FnPipeline.Cli.Invoke;
+
+/// <summary>The <c>--json</c> document of <c>fnpipe invoke</c> (fields: docs/cli.md).</summary>
+internal static class InvokeJson
+{
+    public static async Task WriteAsync(Stream stdout, InvocationResult result, TimeSpan total, int exitCode)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        await JsonSerializer.SerializeAsync(stdout, Document(result, total, exitCode), InvokeJsonContext.Readable.InvokeDocument).ConfigureAwait(false);
+        await stdout.WriteAsync("\n"u8.ToArray()).ConfigureAwait(false);
+        await stdout.FlushAsync().ConfigureAwait(false);
+    }
+
+    public static InvokeDocument Document(InvocationResult result, TimeSpan total, int exitCode)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var output = result.Output.Span;
+        var isText = Utf8.IsValid(output);
+        var t = result.Timings;
+        return new InvokeDocument(
+            result.CallId,
+            InvokeReport.StatusWord(result.Status),
+            exitCode,
+            result.ExitCode,
+            result.FunctionStatusCode,
+            result.Error is { } e ? new ErrorDocument(e.Kind.ToString(), e.StatusCode, e.Message) : null,
+            isText ? Encoding.UTF8.GetString(output) : null,
+            isText ? null : Convert.ToBase64String(output),
+            output.Length,
+            result.Stderr,
+            new TimingsDocument(Ms(t.Queue), Ms(t.Image), Ms(t.Create), Ms(t.AttachStart), Ms(t.Run), t.Cleanup is { } c ? Ms(c) : null, Ms(total)),
+            result.Headers.Select(h => new HeaderDocument(h.Key, h.Value)).ToList(),
+            result.Stats,
+            result.ContainerId);
+    }
+
+    private static double Ms(TimeSpan value) => Math.Round(value.TotalMilliseconds, 3);
+}
+
+internal sealed record InvokeDocument(
+    string CallId,
+    string Status,
+    int FnpipeExitCode,
+    long? ContainerExitCode,
+    int? FunctionStatusCode,
+    ErrorDocument? Error,
+    string? Output,
+    string? OutputBase64,
+    int OutputBytes,
+    string Stderr,
+    TimingsDocument TimingsMs,
+    IReadOnlyList<HeaderDocument> Headers,
+    IReadOnlyList<ContainerStatsSample> Stats,
+    string? ContainerId);
+
+internal sealed record ErrorDocument(string Kind, int StatusCode, string Message);
+
+internal sealed record TimingsDocument(double Queue, double Image, double Create, double Start, double Run, double? Cleanup, double Total);
+
+internal sealed record HeaderDocument(string Name, string Value);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(InvokeDocument))]
+internal sealed partial class InvokeJsonContext : JsonSerializerContext
+{
+    /// <summary>Text as written: the document is UTF-8 JSON for people and jq, never embedded in HTML.</summary>
+    public static InvokeJsonContext Readable { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,0 +1,3 @@
+using FnPipeline.Cli.Commands;
+
+return await CliApp.RunAsync(args).ConfigureAwait(false);

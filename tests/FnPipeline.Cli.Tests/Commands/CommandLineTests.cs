@@ -1,0 +1,94 @@
+using System.CommandLine;
+using FnPipeline.Cli.Commands;
+
+namespace FnPipeline.Cli.Tests.Commands;
+
+/// <summary>The command tree, parsed in-process: help text everywhere, and the invoke options as documented.</summary>
+public sealed class CommandLineTests
+{
+    [Fact]
+    public void EveryCommandOptionAndArgument_HasHelpText()
+    {
+        var missing = new List<string>();
+        Visit(CliApp.CreateRootCommand(), "fnpipe", missing);
+
+        missing.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Root_HasInvokeServeAndDoctor() =>
+        CliApp.CreateRootCommand().Subcommands.Select(c => c.Name).ShouldBe(["invoke", "serve", "doctor"]);
+
+    [Fact]
+    public void Invoke_CmdTakesWordsUntilTheNextOption_DashesIncluded()
+    {
+        var result = CliApp.CreateRootCommand().Parse(["invoke", "busybox", "--cmd", "sh", "-c", "echo hi", "--json"]);
+
+        result.Errors.ShouldBeEmpty();
+        result.GetValue<string[]>("--cmd").ShouldBe(["sh", "-c", "echo hi"]);
+        result.GetValue<bool>("--json").ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Invoke_CommandAfterDoubleDash_IsTheCommandArgument()
+    {
+        var result = CliApp.CreateRootCommand().Parse(["invoke", "busybox", "--", "sh", "-c", "echo hi"]);
+
+        result.Errors.ShouldBeEmpty();
+        result.GetValue<string[]>("command").ShouldBe(["sh", "-c", "echo hi"]);
+    }
+
+    [Theory]
+    [InlineData("--timeout", "30x", "'30x' is not a positive duration for --timeout (e.g. 500ms, 30s, 2m, 1h, or a number of seconds)")]
+    [InlineData("--memory", "5", "'5' is not a whole number of MB of at least 6 for --memory")]
+    [InlineData("--env", "=x", "'=x' is not NAME=value for --env")]
+    [InlineData("--header", "NoColon", "'NoColon' is not 'Name: value' for --header")]
+    [InlineData("--format", "warm", "Argument 'warm' not recognized. Must be one of:\n\t'default'\n\t'http-stream'")]
+    public void Invoke_BadOptionValue_IsAUsageErrorNamingTheOption(string option, string value, string expected)
+    {
+        var result = CliApp.CreateRootCommand().Parse(["invoke", "busybox", option, value]);
+
+        result.Errors.Select(e => e.Message).ShouldBe([expected]);
+    }
+
+    [Fact]
+    public void Invoke_EnvAndHeaders_AreSplitOnTheirSeparator()
+    {
+        var result = CliApp.CreateRootCommand().Parse(["invoke", "busybox", "-e", "A=1=2", "-e", "B=", "-H", "X-Foo: bar: baz"]);
+
+        result.Errors.ShouldBeEmpty();
+        result.GetValue<IReadOnlyList<KeyValuePair<string, string>>>("--env").ShouldBe([new("A", "1=2"), new("B", "")]);
+        result.GetValue<IReadOnlyList<KeyValuePair<string, string>>>("--header").ShouldBe([new("X-Foo", "bar: baz")]);
+    }
+
+    [Fact]
+    public void Serve_WithoutFunctions_IsAUsageError()
+    {
+        var result = CliApp.CreateRootCommand().Parse(["serve"]);
+
+        result.Errors.Select(e => e.Message).ShouldBe(["Option '--functions' is required."]);
+    }
+
+    private static void Visit(Command command, string path, List<string> missing)
+    {
+        if (string.IsNullOrWhiteSpace(command.Description))
+        {
+            missing.Add(path);
+        }
+
+        foreach (var option in command.Options.Where(o => string.IsNullOrWhiteSpace(o.Description)))
+        {
+            missing.Add($"{path} {option.Name}");
+        }
+
+        foreach (var argument in command.Arguments.Where(a => string.IsNullOrWhiteSpace(a.Description)))
+        {
+            missing.Add($"{path} <{argument.Name}>");
+        }
+
+        foreach (var sub in command.Subcommands)
+        {
+            Visit(sub, $"{path} {sub.Name}", missing);
+        }
+    }
+}
