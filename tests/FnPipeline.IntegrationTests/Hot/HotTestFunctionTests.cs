@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using FnPipeline.IntegrationTests.Infrastructure;
+using FnPipeline.Protocol;
+using static FnPipeline.IntegrationTests.Hot.HotExecutorKit;
+
+namespace FnPipeline.IntegrationTests.Hot;
+
+/// <summary>http-stream calls through the executor's hot pool on the real engine, with fnpipeline/testfn.</summary>
+[Collection(DockerCollectionDefinition.Name)]
+[Trait("Category", "Docker")]
+public sealed class HotTestFunctionTests(DockerEngineFixture engine)
+{
+    private static readonly string Image = TestImages.TestFunction;
+
+    [Fact]
+    public async Task SequentialCalls_ReuseOneContainer()
+    {
+        await using var kit = await StartAsync(engine);
+
+        var ids = new List<string?>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var result = await kit.InvokeAsync(Call(Image, $"hello {i}"));
+            result.Status.ShouldBe(InvocationStatus.Success, result.ToString());
+            result.OutputAsString().ShouldBe($"hello {i}");
+            ids.Add(result.ContainerId);
+        }
+
+        ids.Distinct().Count().ShouldBe(1);
+        (await kit.ContainersAsync()).ShouldBe([ids[0]!]);
+        kit.SocketDirectories().Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ConcurrentCalls_StartAtMostTheAllowedContainers()
+    {
+        await using var kit = await StartAsync(engine, o => o.Hot.MaxContainersPerFunction = 3);
+        var seen = 0;
+        using var stop = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                seen = Math.Max(seen, (await kit.ContainersAsync()).Count);
+                await Task.Delay(50);
+            }
+        });
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => kit.InvokeAsync(Call(Image, $"!sleep 300\ncall {i}"))));
+        await stop.CancelAsync();
+        await watcher;
+
+        results.ShouldAllBe(r => r.Status == InvocationStatus.Success);
+        results.Select(r => r.ContainerId).Distinct().Count().ShouldBeLessThanOrEqualTo(3);
+        seen.ShouldBeLessThanOrEqualTo(3);
+        (await kit.ContainersAsync()).Count.ShouldBeLessThanOrEqualTo(3);
+        foreach (var result in results)
+        {
+            result.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Headers_CallIdDeadlineAndCallerHeadersReachTheFunction()
+    {
+        await using var kit = await StartAsync(engine);
+        var call = Call(Image, "!headers") with
+        {
+            CallId = "call-headers-1",
+            Timeout = TimeSpan.FromSeconds(20),
+            Headers = [new("X-Custom", "value"), new("Content-Type", "text/plain"), new("Connection", "close"), new("Keep-Alive", "timeout=1")],
+        };
+        var before = DateTimeOffset.UtcNow;
+
+        using var result = await kit.InvokeAsync(call);
+
+        result.Status.ShouldBe(InvocationStatus.Success, result.ToString());
+        var lines = result.OutputAsString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldBe("POST /call HTTP/1.1");
+        var headers = lines.Skip(1).Select(l => l.Split(": ", 2)).ToLookup(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
+        headers["Host"].ShouldBe(["localhost"]);
+        headers["Fn-Call-Id"].ShouldBe(["call-headers-1"]);
+        var deadline = DateTimeOffset.Parse(headers["Fn-Deadline"].Single(), System.Globalization.CultureInfo.InvariantCulture);
+        deadline.ShouldBeInRange(before.AddSeconds(19), DateTimeOffset.UtcNow.AddSeconds(21));
+        headers["X-Custom"].ShouldBe(["value"]);
+        headers["Content-Type"].ShouldBe(["text/plain"]);
+        headers.Contains("Keep-Alive").ShouldBeFalse();
+        headers.Contains("Connection").ShouldBeFalse();
+        result.Headers.ShouldContain(h => h.Key == "Fn-Fdk-Version" && h.Value == "fdk-testfn/1.0");
+    }
+
+    [Fact]
+    public async Task GatewayCall_HeadersAreWrappedAndTheStatusUnwrapped()
+    {
+        await using var kit = await StartAsync(engine);
+        var wrapped = HttpGatewayMapping.WrapRequest("PUT", "http://gw.example/t/app/fn?x=1", [new("X-User", "u1"), new("Content-Type", "text/plain")]);
+
+        using var seen = await kit.InvokeAsync(Call(Image, "!headers") with { Headers = wrapped });
+        using var status = await kit.InvokeAsync(Call(Image, "!status 201\nFn-Http-H-X-Reply: yes") with { Headers = wrapped });
+
+        var text = seen.OutputAsString();
+        text.ShouldContain("Fn-Http-H-X-User: u1");
+        text.ShouldContain("Content-Type: text/plain");
+        text.ShouldContain("Fn-Http-Method: PUT");
+        text.ShouldContain("Fn-Http-Request-Url: http://gw.example/t/app/fn?x=1");
+        text.ShouldContain("Fn-Intent: httprequest");
+        status.FunctionStatusCode.ShouldBe(200);
+        var response = HttpGatewayMapping.UnwrapResponse(status);
+        response.StatusCode.ShouldBe(201);
+        response.Headers.ShouldContain(new KeyValuePair<string, string>("X-Reply", "yes"));
+    }
+
+    [Theory]
+    [InlineData(502, InvocationStatus.Error, FnErrorKind.FunctionFailed)]
+    [InlineData(504, InvocationStatus.Timeout, FnErrorKind.Timeout)]
+    public async Task FunctionReportsFailure_TheContainerIsKept(int code, InvocationStatus status, FnErrorKind kind)
+    {
+        await using var kit = await StartAsync(engine);
+
+        using var failed = await kit.InvokeAsync(Call(Image, $"!status {code}"));
+        using var next = await kit.InvokeAsync(Call(Image, "still here"));
+
+        failed.Status.ShouldBe(status);
+        failed.Error!.Kind.ShouldBe(kind);
+        failed.Error.StatusCode.ShouldBe(code);
+        next.OutputAsString().ShouldBe("still here");
+        next.ContainerId.ShouldBe(failed.ContainerId);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(400)]
+    [InlineData(201)]
+    public async Task StatusOutsideTheContract_Returns502AndReplacesTheContainer(int code)
+    {
+        await using var kit = await StartAsync(engine);
+
+        using var bad = await kit.InvokeAsync(Call(Image, $"!status {code}"));
+        using var next = await kit.InvokeAsync(Call(Image, "fresh"));
+
+        bad.Error!.Kind.ShouldBe(FnErrorKind.InvalidFunctionResponse);
+        bad.Error.Message.ShouldStartWith("invalid function response");
+        next.OutputAsString().ShouldBe("fresh");
+        next.ContainerId.ShouldNotBe(bad.ContainerId);
+        await EventuallyAsync(async () => (await kit.ContainersAsync()).Count == 1, "the replaced container removed");
+    }
+
+    [Fact]
+    public async Task NeverListens_Returns504WithinTheStartTimeout()
+    {
+        await using var kit = await StartAsync(engine, o => o.Hot.StartTimeout = TimeSpan.FromSeconds(2));
+        var watch = Stopwatch.StartNew();
+
+        using var result = await kit.InvokeAsync(Call(Image, "x", "--never-listen"));
+
+        watch.Stop();
+        result.Error!.Kind.ShouldBe(FnErrorKind.ContainerInitTimeout);
+        result.Error.StatusCode.ShouldBe(504);
+        result.Error.Message.ShouldStartWith("container initialization timed out");
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(6), "start timeout 2 s plus image check and create");
+        await EventuallyAsync(async () => (await kit.ContainersAsync()).Count == 0 && kit.SocketDirectories().Count == 0, "container and directory removed");
+    }
+
+    [Fact]
+    public async Task ExitsAtStart_Returns502WithExitCodeAndStderr()
+    {
+        await using var kit = await StartAsync(engine);
+
+        using var result = await kit.InvokeAsync(Call(Image, "x", "--exit-at-start", "3"));
+
+        result.Error!.Kind.ShouldBe(FnErrorKind.ContainerInitFailed);
+        result.Error.StatusCode.ShouldBe(502);
+        result.Error.Message.ShouldContain("container exit code 3");
+        result.Error.Message.ShouldContain("exiting at start with code 3");
+    }
+
+    [Fact]
+    public async Task AbsoluteSymlink_Returns502ContainerFailedToInitialize()
+    {
+        await using var kit = await StartAsync(engine);
+
+        using var result = await kit.InvokeAsync(Call(Image, "x", "--bad-symlink"));
+
+        result.Error!.Kind.ShouldBe(FnErrorKind.ContainerInitFailed);
+        result.Error.Message.ShouldContain("invalid unix socket symlink");
+    }
+
+    [Fact]
+    public async Task DirectBind_Works()
+    {
+        await using var kit = await StartAsync(engine);
+
+        using var result = await kit.InvokeAsync(Call(Image, "direct", "--direct-bind"));
+
+        result.OutputAsString().ShouldBe("direct");
+    }
+
+    [Theory]
+    [InlineData("!crash", 134)]
+    [InlineData("!exit 3", 3)]
+    public async Task DiesMidCall_Returns502AndTheNextCallSucceedsInANewContainer(string command, int exitCode)
+    {
+        await using var kit = await StartAsync(engine);
+        using var warm = await kit.InvokeAsync(Call(Image, "warm"));
+
+        using var died = await kit.InvokeAsync(Call(Image, command));
+        using var next = await kit.InvokeAsync(Call(Image, "after"));
+
+        died.Error!.Kind.ShouldBe(FnErrorKind.InvalidFunctionResponse);
+        died.Error.StatusCode.ShouldBe(502);
+        died.Error.Message.ShouldBe($"error receiving function response: the container exited with code {exitCode} during the call");
+        died.ContainerId.ShouldBe(warm.ContainerId);
+        next.OutputAsString().ShouldBe("after");
+        next.ContainerId.ShouldNotBe(died.ContainerId);
+    }
+
+    [Fact]
+    public async Task RunsPastItsTimeout_Returns504AndTheContainerIsReplaced()
+    {
+        await using var kit = await StartAsync(engine);
+
+        using var slow = await kit.InvokeAsync(Call(Image, "!sleep 10000") with { Timeout = TimeSpan.FromSeconds(1) });
+        using var next = await kit.InvokeAsync(Call(Image, "after") with { Timeout = TimeSpan.FromSeconds(1) });
+
+        slow.Status.ShouldBe(InvocationStatus.Timeout);
+        slow.Error!.StatusCode.ShouldBe(504);
+        slow.Timings.Run.ShouldBeLessThan(TimeSpan.FromSeconds(3));
+        next.OutputAsString().ShouldBe("after");
+        next.ContainerId.ShouldNotBe(slow.ContainerId);
+    }
+
+    [Fact]
+    public async Task ResponseOverTheCap_Returns502()
+    {
+        await using var kit = await StartAsync(engine);
+
+        using var small = await kit.InvokeAsync(Call(Image, "!bytes 3000") with { MaxOutputBytes = 1000 });
+        using var huge = await kit.InvokeAsync(Call(Image, "!bytes 5000000") with { MaxOutputBytes = 1000 });
+        using var next = await kit.InvokeAsync(Call(Image, "ok") with { MaxOutputBytes = 1000 });
+
+        small.Error!.Kind.ShouldBe(FnErrorKind.OutputTooLarge);
+        huge.Error!.Kind.ShouldBe(FnErrorKind.OutputTooLarge);
+        huge.ContainerId.ShouldBe(small.ContainerId, "the small overflow was drained, so its container was kept");
+        next.ContainerId.ShouldNotBe(huge.ContainerId, "the large overflow could not be drained");
+        next.OutputAsString().ShouldBe("ok");
+    }
+
+    [Fact]
+    public async Task Environment_FollowsTheContract()
+    {
+        await using var kit = await StartAsync(engine);
+
+        using var result = await kit.InvokeAsync(Call(Image, "!env") with { Environment = new Dictionary<string, string> { ["MY_CONFIG"] = "42" } });
+
+        var env = result.OutputAsString();
+        env.ShouldContain("FN_FORMAT=http-stream\n");
+        env.ShouldContain("FN_LISTENER=unix:/tmp/iofs/lsnr.sock\n");
+        env.ShouldContain("FN_APP_ID=app-it\n");
+        env.ShouldContain("FN_FN_NAME=hot\n");
+        env.ShouldContain("FN_MEMORY=128\n");
+        env.ShouldContain("MY_CONFIG=42\n");
+    }
+
+    [Fact]
+    public async Task IdleTimeout_RemovesTheContainerAndItsDirectory()
+    {
+        await using var kit = await StartAsync(engine);
+
+        using var result = await kit.InvokeAsync(Call(Image, "x") with { IdleTimeout = TimeSpan.FromSeconds(1) });
+        (await kit.ContainersAsync()).Count.ShouldBe(1);
+
+        await EventuallyAsync(async () => (await kit.ContainersAsync()).Count == 0, "the idle container removed", seconds: 15);
+        kit.SocketDirectories().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task PauseAfter_PausesTheIdleContainerAndTheNextCallUnpausesIt()
+    {
+        await using var kit = await StartAsync(engine, o => o.Hot.PauseAfter = TimeSpan.FromMilliseconds(300));
+
+        using var first = await kit.InvokeAsync(Call(Image, "one"));
+        await EventuallyAsync(async () => await kit.IsPausedAsync(first.ContainerId!), "the idle container paused");
+        using var second = await kit.InvokeAsync(Call(Image, "two"));
+
+        second.OutputAsString().ShouldBe("two");
+        second.ContainerId.ShouldBe(first.ContainerId);
+    }
+
+    [Fact]
+    public async Task ChattyBetweenCalls_NeverBlocksTheContainer()
+    {
+        await using var kit = await StartAsync(engine);
+
+        using var first = await kit.InvokeAsync(Call(Image, "one", "--chatty"));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        using var second = await kit.InvokeAsync(Call(Image, "!stderr 2\ntwo", "--chatty"));
+
+        second.OutputAsString().ShouldBe("two");
+        second.ContainerId.ShouldBe(first.ContainerId);
+        second.Stderr.ShouldContain("stderr line 2");
+    }
+
+    [Fact]
+    public async Task Dispose_DrainsTheRunningCallAndLeavesNothing()
+    {
+        var kit = await StartAsync(engine);
+        using (await kit.InvokeAsync(Call(Image, "warm")))
+        {
+        }
+
+        var running = kit.InvokeAsync(Call(Image, "!sleep 1500\ndrained"));
+        await Task.Delay(300);
+        var disposal = kit.DisposeAsync().AsTask();
+        using var result = await running;
+        await disposal;
+
+        result.OutputAsString().ShouldBe("drained");
+    }
+}
