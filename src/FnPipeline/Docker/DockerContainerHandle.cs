@@ -117,7 +117,7 @@ internal sealed class DockerContainerHandle : IContainerHandle
             await _context.Client.Containers.StartContainerAsync(Id, StartParameters, cancellationToken).ConfigureAwait(false);
             DockerLog.ContainerStarted(_context.Logger, new TruncatedId(Id));
         }
-        catch (DockerApiException e) when (StartFailures.Map(e) is { } error)
+        catch (DockerApiException e) when (StartFailures.Map(e, NetworkMode) is { } error)
         {
             throw new FnCallException(error, e);
         }

@@ -107,6 +107,18 @@ public sealed class DockerDriverPoolTests(DockerEngineFixture engine)
     }
 
     [Fact]
+    public async Task PlaceholderDeadAtStart_IsRetryableTooBusy()
+    {
+        await using var driver = await StartDriverAsync(engine, o => { o.PreForkPool.Size = 1; o.PreForkPool.Networks.Add("none"); });
+        await using var handle = (DockerContainerHandle)await driver.CreateContainerAsync(Spec(TestImages.Busybox, "true"));
+        await engine.Client.Containers.KillContainerAsync(handle.NetworkMode[10..], new global::Docker.DotNet.Models.ContainerKillParameters { Signal = "KILL" });
+
+        var error = await Should.ThrowAsync<FnCallException>(() => handle.AttachAndStartAsync(Io(null)));
+
+        (error.Error.Kind, error.Error.StatusCode).ShouldBe((FnErrorKind.TooBusy, 503));
+    }
+
+    [Fact]
     public async Task PlaceholderOnTheDefaultBridge_GivesTheFunctionItsNetwork()
     {
         await using var driver = await StartDriverAsync(engine, o => o.PreForkPool.Size = 1);

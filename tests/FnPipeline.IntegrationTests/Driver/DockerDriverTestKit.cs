@@ -25,7 +25,7 @@ internal static class DockerDriverTestKit
 
         // Placeholders and other containers the driver makes itself carry the test-run labels too (leak check).
         var settings = DockerDriverSettings.From(options) with { ExtraLabels = TestLabels() };
-        return new DockerContainerDriver(settings, NullLoggerFactory.Instance, TimeProvider.System, client: null);
+        return new DockerContainerDriver(settings, FileLoggerProvider.FromEnvironment() ?? NullLoggerFactory.Instance, TimeProvider.System, client: null);
     }
 
     public static async Task<DockerContainerDriver> StartDriverAsync(DockerEngineFixture engine, Action<FnPipelineOptions>? configure = null)
