@@ -37,17 +37,17 @@ public class ColdCallBenchmark
         _client.Dispose();
     }
 
-    [Benchmark(Baseline = true, Description = "(a) bare Docker.DotNet")]
+    [Benchmark(Baseline = true)]
     public Task<int> BareDockerDotNet() => _bare.EchoAsync(_payload);
 
-    [Benchmark(Description = "FnExecutor cold call")]
-    public async Task<int> Executor()
+    [Benchmark]
+    public async Task<int> FnExecutorCall()
     {
         using var result = await _executor.InvokeAsync(_call);
         BenchEngine.EnsureEcho(result, _payload.Length);
         return result.Output.Length;
     }
 
-    [Benchmark(Description = "(b) docker run via CliWrap")]
-    public Task<int> DockerRunCli() => DockerRunCall.EchoAsync(_payload);
+    [Benchmark]
+    public Task<int> DockerRunCliWrap() => DockerRunCall.EchoAsync(_payload);
 }

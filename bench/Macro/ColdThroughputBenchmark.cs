@@ -42,11 +42,11 @@ public class ColdThroughputBenchmark
     }
 
     // BenchmarkDotNet divides by OperationsPerInvoke, a constant: every batch has CallsPerBatch calls whatever Callers is.
-    [Benchmark(Baseline = true, OperationsPerInvoke = CallsPerBatch, Description = "(a) bare Docker.DotNet")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = CallsPerBatch)]
     public Task BareDockerDotNet() => BenchEngine.RunCallersAsync(Callers, CallsPerBatch / Callers, () => _bare.EchoAsync(_payload));
 
-    [Benchmark(OperationsPerInvoke = CallsPerBatch, Description = "FnExecutor cold calls")]
-    public Task Executor() => BenchEngine.RunCallersAsync(Callers, CallsPerBatch / Callers, async () =>
+    [Benchmark(OperationsPerInvoke = CallsPerBatch)]
+    public Task FnExecutorCalls() => BenchEngine.RunCallersAsync(Callers, CallsPerBatch / Callers, async () =>
     {
         using var result = await _executor.InvokeAsync(_call);
         BenchEngine.EnsureEcho(result, _payload.Length);

@@ -19,7 +19,7 @@ public class HotCallBenchmark
     private string _socketBase = null!;
     private HttpClient? _bare;
 
-    [GlobalSetup(Target = nameof(Executor))]
+    [GlobalSetup(Target = nameof(FnExecutorCall))]
     public Task SetupExecutorAsync() => StartAsync();
 
     [GlobalSetup(Target = nameof(BareHttpClient))]
@@ -38,11 +38,11 @@ public class HotCallBenchmark
         await _executor.DisposeAsync();
     }
 
-    [Benchmark(Baseline = true, Description = "bare HttpClient, same socket")]
+    [Benchmark(Baseline = true)]
     public Task<int> BareHttpClient() => HotSockets.PostAsync(_bare!, _payload);
 
-    [Benchmark(Description = "FnExecutor hot call")]
-    public async Task<int> Executor()
+    [Benchmark]
+    public async Task<int> FnExecutorCall()
     {
         using var result = await _executor.InvokeAsync(_call);
         BenchEngine.EnsureEcho(result, _payload.Length);

@@ -22,7 +22,7 @@ public class HotThroughputBenchmark
     [Params(1, 4, 8)]
     public int Callers { get; set; }
 
-    [GlobalSetup(Target = nameof(Executor))]
+    [GlobalSetup(Target = nameof(FnExecutorCalls))]
     public Task SetupExecutorAsync() => StartAsync();
 
     [GlobalSetup(Target = nameof(BareHttpClients))]
@@ -50,7 +50,7 @@ public class HotThroughputBenchmark
         await _executor.DisposeAsync();
     }
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = CallsPerBatch, Description = "bare HttpClient per container")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = CallsPerBatch)]
     public Task BareHttpClients() => Task.WhenAll(Enumerable.Range(0, Callers).Select(i => Task.Run(async () =>
     {
         for (var n = 0; n < CallsPerBatch / Callers; n++)
@@ -59,8 +59,8 @@ public class HotThroughputBenchmark
         }
     })));
 
-    [Benchmark(OperationsPerInvoke = CallsPerBatch, Description = "FnExecutor hot calls")]
-    public Task Executor() => BenchEngine.RunCallersAsync(Callers, CallsPerBatch / Callers, async () =>
+    [Benchmark(OperationsPerInvoke = CallsPerBatch)]
+    public Task FnExecutorCalls() => BenchEngine.RunCallersAsync(Callers, CallsPerBatch / Callers, async () =>
     {
         using var result = await _executor.InvokeAsync(_call);
         BenchEngine.EnsureEcho(result, _payload.Length);

@@ -25,7 +25,7 @@ public class BufferPoolingBenchmark
     [GlobalSetup]
     public void Setup() => _input = new byte[PayloadBytes];
 
-    [Benchmark(Baseline = true, Description = "fresh arrays")]
+    [Benchmark(Baseline = true)]
     public int FreshArrays()
     {
         using var input = new ReadOnlyMemoryStream(_input);
@@ -41,8 +41,8 @@ public class BufferPoolingBenchmark
         return result.Length;
     }
 
-    [Benchmark(Description = "pooled (ArrayPool + StdoutSink)")]
-    public int Pooled()
+    [Benchmark]
+    public int PooledStdoutSink()
     {
         using var input = new ReadOnlyMemoryStream(_input);
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);

@@ -38,11 +38,11 @@ public class ColdPipelineBenchmark
     [GlobalCleanup]
     public Task CleanupAsync() => _executor.DisposeAsync().AsTask();
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = CallsPerBatch, Description = "direct stage calls")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = CallsPerBatch)]
     public Task DirectStages() => RunCallersAsync(DirectCallAsync);
 
-    [Benchmark(OperationsPerInvoke = CallsPerBatch, Description = "FnExecutor, five Dataflow stages")]
-    public Task FiveStagePipeline() => RunCallersAsync(async () =>
+    [Benchmark(OperationsPerInvoke = CallsPerBatch)]
+    public Task FnExecutorFiveStages() => RunCallersAsync(async () =>
     {
         using var result = await _executor.InvokeAsync(_call);
         Check(result);

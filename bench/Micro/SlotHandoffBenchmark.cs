@@ -54,7 +54,7 @@ public class SlotHandoffBenchmark
     [GlobalCleanup]
     public void Cleanup() => _semaphore.Dispose();
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = HandOffsPerBatch, Description = "SemaphoreSlim + ConcurrentStack")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = HandOffsPerBatch)]
     public Task SemaphoreAndStack() => RunCallersAsync(async () =>
     {
         await _semaphore.WaitAsync();
@@ -64,7 +64,7 @@ public class SlotHandoffBenchmark
         _semaphore.Release();
     });
 
-    [Benchmark(OperationsPerInvoke = HandOffsPerBatch, Description = "bounded Channel of idle slots")]
+    [Benchmark(OperationsPerInvoke = HandOffsPerBatch)]
     public Task BoundedChannel() => RunCallersAsync(async () =>
     {
         var reader = _channel.Reader;
@@ -77,7 +77,7 @@ public class SlotHandoffBenchmark
         _channel.Writer.TryWrite(slot);
     });
 
-    [Benchmark(OperationsPerInvoke = HandOffsPerBatch, Description = "hot pool FunctionPool (tokens + LIFO)")]
+    [Benchmark(OperationsPerInvoke = HandOffsPerBatch)]
     public Task HotPoolFunctionPool() => RunCallersAsync(async () =>
     {
         if (!_pool.TryTakeIdle(out var container))

@@ -37,10 +37,10 @@ public class UdsHttpClientBenchmark
         await _server.DisposeAsync();
     }
 
-    [Benchmark(Baseline = true, Description = "plain HttpClient")]
+    [Benchmark(Baseline = true)]
     public Task<int> PlainHttpClient() => UnixSocketHttp.PostCallAsync(_plain, _payload);
 
-    [Benchmark(Description = "FnPipeline http-stream client")]
+    [Benchmark]
     public async Task<int> FnPipelineClient()
     {
         var response = await HttpStreamExchange.SendAsync(
