@@ -51,8 +51,9 @@ internal sealed class ContainerRemover : IDisposable
             await _client.Containers.RemoveContainerAsync(containerId, ForceWithVolumes, timeout.Token).ConfigureAwait(false);
             return true;
         }
-        catch (DockerApiException e) when (DockerErrors.IsNotFound(e))
+        catch (DockerApiException e) when (DockerErrors.IsNotFound(e) || IsRemovalInProgress(e))
         {
+            // Gone already, or another remover (e.g. an executor reaping orphans) is removing it right now.
             return true;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
@@ -77,4 +78,8 @@ internal sealed class ContainerRemover : IDisposable
     }
 
     public void Dispose() => _slots.Dispose();
+
+    // dockerd: 409 "removal of container <id> is already in progress".
+    private static bool IsRemovalInProgress(DockerApiException e) =>
+        DockerErrors.IsConflict(e) && DockerErrors.MessageOf(e).Contains("already in progress", StringComparison.OrdinalIgnoreCase);
 }
