@@ -27,7 +27,16 @@ internal sealed class FunctionEndpoints(
         "Host", "Content-Length", "Expect", FnHeaderNames.CallId, FnHeaderNames.Deadline,
     };
 
-    public Task InvokeAsync(HttpContext context, string name) => RunAsync(context, name, trigger: false);
+    public Task InvokeAsync(HttpContext context, string name)
+    {
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            return RunAsync(context, name, trigger: false);
+        }
+
+        context.Response.Headers.Allow = "POST";
+        return FailAsync(context, "invoke", StatusCodes.Status405MethodNotAllowed, $"Use POST to invoke a function ({context.Request.Method} {context.Request.Path})");
+    }
 
     public Task TriggerAsync(HttpContext context, string name) => RunAsync(context, name, trigger: true);
 

@@ -66,7 +66,7 @@ internal static class GatewayHost
     private static void MapRoutes(WebApplication app)
     {
         var endpoints = app.Services.GetRequiredService<FunctionEndpoints>();
-        app.MapPost("/invoke/{name}", (HttpContext context, string name) => endpoints.InvokeAsync(context, name));
+        app.Map("/invoke/{name}", (HttpContext context, string name) => endpoints.InvokeAsync(context, name));
         app.Map("/t/{name}/{**path}", (HttpContext context, string name) => endpoints.TriggerAsync(context, name));
         app.MapGet("/health", HealthAsync);
         app.MapGet("/metrics", (HttpContext context, PrometheusExporter exporter) =>

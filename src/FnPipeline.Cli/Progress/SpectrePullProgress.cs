@@ -49,12 +49,7 @@ internal sealed class SpectrePullProgress : PullProgressDisplay
         Task? display;
         lock (_gate)
         {
-            foreach (var task in _tasks.Values)
-            {
-                task.Value = task.MaxValue;
-                task.StopTask();
-            }
-
+            FinishTasks();
             _finish.TrySetResult();
             display = _display;
         }
@@ -65,11 +60,21 @@ internal sealed class SpectrePullProgress : PullProgressDisplay
         }
     }
 
+    private void FinishTasks()
+    {
+        foreach (var task in _tasks.Values)
+        {
+            task.IsIndeterminate = false;
+            task.Value = task.MaxValue;
+            task.StopTask();
+        }
+    }
+
     private Task Start() =>
         _console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
                 lock (_gate)
@@ -97,8 +102,17 @@ internal sealed class SpectrePullProgress : PullProgressDisplay
             _tasks.Add(key, task);
         }
 
-        task.Description = Markup.Escape(isLayer ? $"  {value.LayerId} {value.Status}" : $"{value.Image}: {value.Status}");
-        if (value.Total is { } total && value.Current is { } current)
+        var bytes = value.Total is { } size
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" {(value.Current ?? 0) / 1048576.0:F1}/{size / 1048576.0:F1} MiB")
+            : "";
+        task.Description = Markup.Escape(isLayer ? $"  {value.LayerId} {value.Status}{bytes}" : $"{value.Image}: {value.Status}");
+        if (!isLayer && value.Status.StartsWith("Status:", StringComparison.Ordinal))
+        {
+            // The engine's last word on the pull: the bars are done before the call runs.
+            FinishTasks();
+            _finish.TrySetResult();
+        }
+        else if (value.Total is { } total && value.Current is { } current)
         {
             task.IsIndeterminate = false;
             task.MaxValue = total;

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text.Json;
+using FnPipeline.Cli.Tests.Infrastructure;
+
+namespace FnPipeline.Cli.Tests.Gateway;
+
+/// <summary>Gateways of their own: a saturated one (503), start-up refusals, and a clean stop on SIGINT.</summary>
+[Trait("Category", "Docker")]
+[Collection(EngineCollectionDefinition.Name)]
+public sealed class GatewayLifecycleTests(EngineFixture engine)
+{
+    [Fact]
+    public async Task Saturated_Is503WithRetryAfter_ThenStopsCleanlyOnSigint()
+    {
+        var environment = new Dictionary<string, string?> { ["FNPIPELINE_MAX_CONTAINERS"] = "1", ["FNPIPELINE_MAX_QUEUED_CALLS"] = "1" };
+        var gateway = await GatewayProcess.StartAsync(GatewayFixture.FunctionsYaml, ["--retry-after", "7"], environment);
+        try
+        {
+            // One call holds the only container, one waits in the queue: the others are refused at once.
+            var calls = Enumerable.Range(0, 4)
+                .Select(_ => gateway.Client.PostAsync("/invoke/echo", new StringContent("!sleep 1500\nslow")))
+                .ToList();
+            var responses = await Task.WhenAll(calls);
+
+            var refused = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+            refused.ShouldNotBeEmpty();
+            responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBeGreaterThanOrEqualTo(1);
+            responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.ServiceUnavailable);
+            foreach (var response in refused)
+            {
+                response.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(7));
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                json.RootElement.GetProperty("message").GetString()!.ShouldNotBeNullOrWhiteSpace();
+            }
+
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+        }
+
+        gateway.ExitCode.ShouldBe(0, gateway.Stderr);
+        gateway.Stderr.ShouldContain("Gateway stopping: draining in-flight calls and removing containers");
+        (await engine.RunContainersAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task MalformedFunctionsFile_RefusesToStart_NamingTheLineAndField()
+    {
+        var directory = Directory.CreateTempSubdirectory("fnpipe-bad-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "functions.yaml");
+            await File.WriteAllTextAsync(file, "functions:\n  - name: echo\n    image: fnpipeline/testfn:latest\n    memory: lots\n");
+
+            var result = await Fnpipe.RunAsync(["serve", "--functions", file, "--urls", "http://127.0.0.1:0"]);
+
+            result.ExitCode.ShouldBe(2);
+            result.StandardOutput.ShouldBeEmpty();
+            result.StandardError.ShouldBe(
+                $"fnpipe: Functions file '{file}' is invalid: functions.yaml:4:13: functions[0].memory: expected a whole number of MB (0 or more), got the string 'lots'\n");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task UnreachableEngine_RefusesToStart()
+    {
+        var directory = Directory.CreateTempSubdirectory("fnpipe-noengine-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "functions.yaml");
+            await File.WriteAllTextAsync(file, GatewayFixture.FunctionsYaml);
+
+            var result = await Fnpipe.RunAsync(
+                ["serve", "--functions", file, "--urls", "http://127.0.0.1:0"],
+                environment: new Dictionary<string, string?> { ["FNPIPELINE_DOCKER_ENDPOINT"] = "unix:///nonexistent/docker.sock" });
+
+            result.ExitCode.ShouldBe(6);
+            result.StandardOutput.ShouldNotContain("listening");
+            result.StandardError.ShouldContain("fnpipe: cannot use the Docker engine at unix:///nonexistent/docker.sock: ");
+            result.StandardError.ShouldContain("Run 'fnpipe doctor' for what to do.");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
