@@ -29,8 +29,12 @@ public sealed class FnPipelineOptions
     /// <summary>Identifies this executor's containers (label <c>fnpipeline.instance</c>); <c>null</c> makes a random one.</summary>
     public string? InstanceId { get; set; }
 
-    /// <summary>Remove containers left by earlier executor instances (same <c>fnpipeline.managed</c> label, other instance) at start-up.</summary>
-    public bool ReapOrphans { get; set; } = true;
+    /// <summary>
+    /// At start-up, remove every container labelled <c>fnpipeline.managed=true</c> whose <c>fnpipeline.instance</c> is
+    /// not this executor's (leftovers of a crashed process). Off by default: on an engine shared by several executors
+    /// it would remove the others' live containers. Turn it on when this executor is the engine's only one.
+    /// </summary>
+    public bool ReapOrphans { get; set; }
 
     /// <summary>
     /// Calls that may wait for a container at once (waiting to enter the pipeline, in ensure-image, or waiting for a
