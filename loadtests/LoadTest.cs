@@ -28,7 +28,7 @@ internal static class LoadTest
         try
         {
             // Hot containers must outlive the baseline pass that reuses them.
-            target = ExecutorTarget.Create(settings.Driver, (settings.Warmup + settings.Duration + settings.CallTimeout) * 2 + TimeSpan.FromSeconds(60));
+            target = ExecutorTarget.Create(settings.Driver, ((settings.Warmup ?? TimeSpan.FromSeconds(15)) + settings.Duration + settings.CallTimeout) * 2 + TimeSpan.FromSeconds(60));
             using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             startTimeout.CancelAfter(TimeSpan.FromSeconds(60));
             await target.Executor.StartAsync(startTimeout.Token);
@@ -44,7 +44,7 @@ internal static class LoadTest
         {
             var calls = new EchoCalls(target.Executor, settings.PayloadBytes);
             var scenario = CreateScenario(settings, calls, calls);
-            var simulation = settings.Simulation(scenario.DefaultModel, scenario.DefaultLevel);
+            var simulation = settings.Simulation(scenario.DefaultModel, scenario.DefaultLevel, scenario.DefaultWarmup);
             var started = DateTimeOffset.UtcNow;
             output.WriteLine($"{scenario.Name} on the {Name(settings.Driver)} driver: {simulation}, warm-up {simulation.Warmup.TotalSeconds:0.#} s, measured {simulation.Duration.TotalSeconds:0.#} s");
             var executorRun = await RunPassAsync(scenario, calls.Name, simulation, settings, output, cancellationToken);

@@ -19,7 +19,11 @@ internal static class LoadTestCommand
         var rate = new Option<double?>("--rate", "-r") { Description = "Open model: start this many calls per second, whatever the latency." };
         var concurrency = new Option<int?>("--concurrency", "-c") { Description = "Closed model: this many callers, each calling again as soon as its call ends." };
         var duration = Duration("--duration", "Measured duration (e.g. 30s, 2m; at most 1h).", TimeSpan.FromSeconds(30));
-        var warmup = Duration("--warmup", "Warm-up before the measured phase; its calls are not in the figures.", TimeSpan.FromSeconds(5));
+        var warmup = new Option<TimeSpan?>("--warmup")
+        {
+            Description = "Warm-up before the measured phase; its calls are not in the figures (default: the scenario's, 2 to 15 s).",
+            CustomParser = result => Parse(result),
+        };
         var output = new Option<string?>("--out", "-o") { Description = "Report folder (default: loadtests/reports/<scenario>-<time>)." };
         var driver = new Option<string>("--driver")
         {

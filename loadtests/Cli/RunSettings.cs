@@ -8,7 +8,7 @@ internal sealed record RunSettings(
     string Scenario,
     double? Rate,
     int? Concurrency,
-    TimeSpan Warmup,
+    TimeSpan? Warmup,
     TimeSpan Duration,
     DriverKind Driver,
     int PayloadBytes,
@@ -39,7 +39,7 @@ internal sealed record RunSettings(
             problems.Add($"--duration must be more than 0 and at most {LoadSimulation.MaxDuration.TotalMinutes:0} minutes.");
         }
 
-        if (Warmup < TimeSpan.Zero || Warmup > LoadSimulation.MaxDuration)
+        if (Warmup is { } warmup && (warmup < TimeSpan.Zero || warmup > LoadSimulation.MaxDuration))
         {
             problems.Add("--warmup must be between 0 and 60 minutes.");
         }
@@ -63,8 +63,8 @@ internal sealed record RunSettings(
     }
 
     /// <summary>The simulation: the model the command line names, else the scenario's default.</summary>
-    public LoadSimulation Simulation(LoadModel defaultModel, double defaultLevel) =>
-        Rate is { } rate ? new LoadSimulation(LoadModel.ConstantRate, rate, Warmup, Duration)
-        : Concurrency is { } concurrency ? new LoadSimulation(LoadModel.ConstantConcurrency, concurrency, Warmup, Duration)
-        : new LoadSimulation(defaultModel, defaultLevel, Warmup, Duration);
+    public LoadSimulation Simulation(LoadModel defaultModel, double defaultLevel, TimeSpan defaultWarmup) =>
+        Rate is { } rate ? new LoadSimulation(LoadModel.ConstantRate, rate, Warmup ?? defaultWarmup, Duration)
+        : Concurrency is { } concurrency ? new LoadSimulation(LoadModel.ConstantConcurrency, concurrency, Warmup ?? defaultWarmup, Duration)
+        : new LoadSimulation(defaultModel, defaultLevel, Warmup ?? defaultWarmup, Duration);
 }

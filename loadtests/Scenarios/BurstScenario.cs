@@ -23,6 +23,8 @@ internal sealed class BurstScenario(EchoCalls calls) : IScenario
 
     public double DefaultLevel => 4;
 
+    public TimeSpan DefaultWarmup => TimeSpan.FromSeconds(2);
+
     public Task<Outcome> InvokeAsync(long sequence, CancellationToken cancellationToken)
     {
         var call = _template with

@@ -13,5 +13,7 @@ internal sealed class ColdEchoScenario(IEchoPaths paths) : IScenario
 
     public double DefaultLevel => 4;
 
+    public TimeSpan DefaultWarmup => TimeSpan.FromSeconds(5);
+
     public Task<Outcome> InvokeAsync(long sequence, CancellationToken cancellationToken) => paths.ColdAsync(cancellationToken);
 }

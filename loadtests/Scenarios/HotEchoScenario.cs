@@ -13,5 +13,7 @@ internal sealed class HotEchoScenario(IEchoPaths paths) : IScenario
 
     public double DefaultLevel => 100;
 
+    public TimeSpan DefaultWarmup => TimeSpan.FromSeconds(10);
+
     public Task<Outcome> InvokeAsync(long sequence, CancellationToken cancellationToken) => paths.HotAsync(cancellationToken);
 }

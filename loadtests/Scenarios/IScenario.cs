@@ -14,6 +14,9 @@ internal interface IScenario
 
     double DefaultLevel { get; }
 
+    /// <summary>The warm-up used when the command line gives none: long enough for the executor's containers to come up.</summary>
+    TimeSpan DefaultWarmup { get; }
+
     /// <summary>Makes call number <paramref name="sequence"/> and says how it went; never throws for a call's failure.</summary>
     Task<Outcome> InvokeAsync(long sequence, CancellationToken cancellationToken);
 }

@@ -16,6 +16,8 @@ internal sealed class MixedScenario(IEchoPaths paths, double hotShare) : IScenar
 
     public double DefaultLevel => 20;
 
+    public TimeSpan DefaultWarmup => TimeSpan.FromSeconds(15);
+
     public Task<Outcome> InvokeAsync(long sequence, CancellationToken cancellationToken) =>
         IsHot(sequence) ? paths.HotAsync(cancellationToken) : paths.ColdAsync(cancellationToken);
 
