@@ -69,17 +69,24 @@ internal ref struct FunctionKeyWriter
             return;
         }
 
-        // Sorted through a pooled key array: the dictionary's own order is not stable across instances.
+        // Sorted through a pooled key array: the dictionary's own order is not stable across instances. Insertion
+        // sort with an ordinal compare: configs are small, and Array.Sort with a comparer allocates a delegate.
         var keys = ArrayPool<string>.Shared.Rent(count);
         try
         {
-            var n = 0;
-            foreach (var key in values.Keys)
+            var n = CopyKeys(values, keys);
+            for (var i = 1; i < n; i++)
             {
-                keys[n++] = key;
+                var key = keys[i];
+                var j = i - 1;
+                for (; j >= 0 && string.CompareOrdinal(keys[j], key) > 0; j--)
+                {
+                    keys[j + 1] = keys[j];
+                }
+
+                keys[j + 1] = key;
             }
 
-            Array.Sort(keys, 0, n, StringComparer.Ordinal);
             for (var i = 0; i < n; i++)
             {
                 Write(keys[i]);
@@ -97,6 +104,28 @@ internal ref struct FunctionKeyWriter
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
         _written = 0;
+    }
+
+    private static int CopyKeys(IReadOnlyDictionary<string, string> values, string[] keys)
+    {
+        var n = 0;
+        if (values is Dictionary<string, string> dictionary)
+        {
+            // The struct enumerator: no boxing for the common case.
+            foreach (var key in dictionary.Keys)
+            {
+                keys[n++] = key;
+            }
+        }
+        else
+        {
+            foreach (var key in values.Keys)
+            {
+                keys[n++] = key;
+            }
+        }
+
+        return n;
     }
 
     private Span<byte> Reserve(int count)

@@ -78,8 +78,17 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
                 return Refused(callId, CallOutcomes.ShuttingDown());
             }
 
-            var result = await InvokeCoreAsync(call, callId, submitted, cancellationToken).ConfigureAwait(false);
+            // One state machine for the whole call: the key, the container, the exchange.
+            var timeout = call.Timeout ?? _context.Settings.DefaultTimeout;
+            var acquisition = await _broker.AcquireAsync(FunctionKey.Compute(call, _options), call, timeout, cancellationToken).ConfigureAwait(false);
+            if (acquisition.Container is not { } container)
+            {
+                return NoContainer(callId, acquisition);
+            }
+
+            var result = await _runner.RunAsync(container, call, callId, timeout, Timings(acquisition, submitted), cancellationToken).ConfigureAwait(false);
             status = result.Status;
+            HotPoolLog.CallFinished(_context.Logger, callId, result.Status, container.ShortName);
             return result;
         }
         finally
@@ -92,34 +101,32 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
         }
     }
 
-    private async Task<InvocationResult> InvokeCoreAsync(FunctionCall call, string callId, long submitted, CancellationToken cancellationToken)
+    private InvocationResult NoContainer(string callId, in Acquisition acquisition)
     {
-        var timeout = call.Timeout ?? _context.Settings.DefaultTimeout;
-        var key = FunctionKey.Compute(call, _options);
-        var acquisition = await _broker.AcquireAsync(key, call, timeout, cancellationToken).ConfigureAwait(false);
-        if (acquisition.Container is not { } container)
+        if (acquisition.Error!.Kind == FnErrorKind.TooBusy)
         {
-            if (acquisition.Error!.Kind == FnErrorKind.TooBusy)
-            {
-                HotPoolLog.CallRefused(_context.Logger, callId, acquisition.Error.Message);
-            }
-
-            return CallOutcomes.Result(callId, acquisition.Status, acquisition.Error);
+            HotPoolLog.CallRefused(_context.Logger, callId, acquisition.Error.Message);
         }
 
+        return CallOutcomes.Result(callId, acquisition.Status, acquisition.Error);
+    }
+
+    /// <summary>Queue is the wait for a container minus the stages of a launch this call went through.</summary>
+    private StageTimings Timings(in Acquisition acquisition, long submitted)
+    {
         var timings = new StageTimings();
+        var launched = TimeSpan.Zero;
         if (acquisition.Launch is { } launch)
         {
             timings.Image = launch.Image;
             timings.Create = launch.Create;
             timings.AttachStart = launch.Start;
+            launched = launch.Total;
         }
 
-        var waited = _context.Time.GetElapsedTime(submitted) - (acquisition.Launch?.Total ?? TimeSpan.Zero);
+        var waited = _context.Time.GetElapsedTime(submitted) - launched;
         timings.Queue = waited > TimeSpan.Zero ? waited : TimeSpan.Zero;
-        var result = await _runner.RunAsync(container, call, callId, timeout, timings, cancellationToken).ConfigureAwait(false);
-        HotPoolLog.CallFinished(_context.Logger, callId, result.Status, container.ShortName);
-        return result;
+        return timings;
     }
 
     private InvocationResult Refused(string callId, FnError error)

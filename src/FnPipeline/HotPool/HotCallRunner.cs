@@ -15,38 +15,46 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
     public async Task<InvocationResult> RunAsync(
         HotContainer container, FunctionCall call, string callId, TimeSpan timeout, StageTimings timings, CancellationToken cancellationToken)
     {
-        var time = context.Time;
-        var started = time.GetTimestamp();
-        var deadline = time.GetUtcNow() + timeout;
+        var started = context.Time.GetTimestamp();
         var maxBody = call.MaxOutputBytes > 0 ? call.MaxOutputBytes : context.Settings.MaxOutputBytes;
         var token = container.BeginCall(callId, timeout);
+
+        // Allocates only when the caller's token can be cancelled. Disposed before the container can go back to the
+        // pool, so that a late cancellation of this call can never abort the next call on the same container.
+        var registration = cancellationToken.UnsafeRegister(AbortForCaller, container);
         HttpStreamResponse response = default;
         Exception? failure = null;
-
-        // Allocates only when the caller's token can be cancelled.
-        var registration = cancellationToken.UnsafeRegister(AbortForCaller, container);
         try
         {
-            response = await HttpStreamExchange.SendAsync(container.Client!, call, callId, deadline, maxBody, token).ConfigureAwait(false);
+            response = await HttpStreamExchange
+                .SendAsync(container.Client!, call, callId, context.Time.GetUtcNow() + timeout, maxBody, token)
+                .ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
+        catch (Exception ex)
         {
+            // Whatever went wrong, the connection is mid-request: the container is replaced (see FailAsync).
             failure = ex;
         }
         finally
         {
-            await registration.DisposeAsync().ConfigureAwait(false);
+            registration.Dispose();
         }
 
-        var (abort, output) = container.EndCall();
-        timings.Run = time.GetElapsedTime(started);
+        var end = Finish(container, timings, started);
         return failure is null
-            ? Complete(container, callId, response, maxBody, output, timings)
-            : await FailAsync(container, call, callId, failure, abort, timeout, output, timings).ConfigureAwait(false);
+            ? Complete(container, callId, response, maxBody, end)
+            : await FailAsync(container, call, callId, failure, timeout, end).ConfigureAwait(false);
     }
 
-    private InvocationResult Complete(
-        HotContainer container, string callId, in HttpStreamResponse response, long maxBody, string output, StageTimings timings)
+    /// <summary>Ends the call on the container and records the round trip; returns the output written meanwhile.</summary>
+    private CallEnd Finish(HotContainer container, StageTimings timings, long started)
+    {
+        var (abort, output) = container.EndCall();
+        timings.Run = context.Time.GetElapsedTime(started);
+        return new CallEnd(abort, output, timings);
+    }
+
+    private InvocationResult Complete(HotContainer container, string callId, in HttpStreamResponse response, long maxBody, in CallEnd end)
     {
         var (status, error, keep) = HttpStreamStatusContract.Map(response, maxBody);
         LogContractOutcome(container, callId, response, maxBody, keep);
@@ -59,20 +67,19 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
             context.Background.Track(container.RemoveAsync(error?.Message ?? "response outside the contract"));
         }
 
-        return new InvocationResult(callId, status, error, response.Body, timings)
+        return new InvocationResult(callId, status, error, response.Body, end.Timings)
         {
             FunctionStatusCode = response.StatusCode,
             Headers = response.Headers,
             ContainerId = container.Id,
-            Stderr = output,
+            Stderr = end.Output,
         };
     }
 
     private async Task<InvocationResult> FailAsync(
-        HotContainer container, FunctionCall call, string callId, Exception failure, CallAbortReason abort,
-        TimeSpan timeout, string output, StageTimings timings)
+        HotContainer container, FunctionCall call, string callId, Exception failure, TimeSpan timeout, CallEnd end)
     {
-        var (status, error) = abort switch
+        var (status, error) = end.Abort switch
         {
             CallAbortReason.Timeout => (InvocationStatus.Timeout, CallOutcomes.Timeout(timeout)),
             CallAbortReason.Caller => (InvocationStatus.Cancelled, CallOutcomes.Cancelled()),
@@ -83,10 +90,10 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
         // The connection is mid-request: the container cannot serve another call safely.
         HotPoolLog.Replacing(context.Logger, callId, container.ShortName, error.Message);
         context.Background.Track(container.RemoveAsync(error.Message));
-        return new InvocationResult(callId, status, error, output: null, timings)
+        return new InvocationResult(callId, status, error, output: null, end.Timings)
         {
             ContainerId = container.Id,
-            Stderr = output,
+            Stderr = end.Output,
         };
     }
 
@@ -126,4 +133,7 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
             ProtocolLog.InvalidStatus(context.Logger, callId, container.ShortName, response.StatusCode);
         }
     }
+
+    /// <summary>How a call ended on its container: why it was aborted (if it was), its output, its timings.</summary>
+    private readonly record struct CallEnd(CallAbortReason Abort, string Output, StageTimings Timings);
 }

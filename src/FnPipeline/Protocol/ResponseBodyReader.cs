@@ -11,7 +11,8 @@ internal static class ResponseBodyReader
 {
     private const int ReadChunk = 16 * 1024;
 
-    public static async Task<(PooledOutputBuffer Body, ResponseBodyState State)> ReadAsync(
+    /// <summary>A <see cref="ValueTask{TResult}"/>: a small body already buffered with the headers completes without allocating.</summary>
+    public static async ValueTask<(PooledOutputBuffer Body, ResponseBodyState State)> ReadAsync(
         HttpContent content, long maxBytes, long maxDrainBytes, CancellationToken cancellationToken)
     {
         var length = content.Headers.ContentLength;
@@ -23,7 +24,8 @@ internal static class ResponseBodyReader
                 return (body, ResponseBodyState.Complete);
             }
 
-            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            // Synchronous for a handler's response content (the stream exists once headers are read): no Task<Stream>.
+            var stream = content.ReadAsStream(cancellationToken);
             if (await FillAsync(stream, body, length, cancellationToken).ConfigureAwait(false))
             {
                 return (body, ResponseBodyState.Complete);

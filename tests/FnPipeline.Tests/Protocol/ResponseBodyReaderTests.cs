@@ -60,7 +60,7 @@ public sealed class ResponseBodyReaderTests
     {
         using var content = Content(10, knownLength: false);
 
-        await Should.ThrowAsync<OperationCanceledException>(() => ResponseBodyReader.ReadAsync(content, 100, 1000, new CancellationToken(true)));
+        await Should.ThrowAsync<OperationCanceledException>(() => ResponseBodyReader.ReadAsync(content, 100, 1000, new CancellationToken(true)).AsTask());
     }
 
     private static HttpContent Content(int size, bool knownLength)

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace FnPipeline.IntegrationTests.Hot;
+
+/// <summary>Keeps every log entry (all levels) so engine tests can assert on what the hot pool logged.</summary>
+internal sealed class CapturingLoggerFactory : ILoggerFactory
+{
+    public ConcurrentQueue<(int EventId, string Message)> Entries { get; } = new();
+
+    public bool Any(int eventId, string contains) =>
+        Entries.Any(e => e.EventId == eventId && e.Message.Contains(contains, StringComparison.Ordinal));
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturingLoggerFactory owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.Entries.Enqueue((eventId.Id, formatter(state, exception)));
+    }
+}
