@@ -63,55 +63,14 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
 
         using var deadline = new CancellationTokenSource(waitLimit, context.Time);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.ShutdownToken, deadline.Token);
-        Launch? launch = null;
-        var counted = false;
+        var waiter = new Waiter(key, pool);
         try
         {
             while (true)
             {
-                if (!counted)
+                if (await StepAsync(waiter, call, wait.Token).ConfigureAwait(false) is { } outcome)
                 {
-                    if (!pool.TryBeginWait())
-                    {
-                        pool = pools.Get(key);
-                        continue;
-                    }
-
-                    counted = true;
-                    Interlocked.Increment(ref _waiting);
-                    context.Metrics.Queued(1);
-                }
-
-                if (pool.TryTakeIdle(out var idle))
-                {
-                    if (await idle.TryActivateAsync().ConfigureAwait(false))
-                    {
-                        return Acquisition.Got(idle);
-                    }
-
-                    continue;
-                }
-
-                launch ??= TryLaunch(pool, call);
-                if (launch is { Task.IsCompleted: true })
-                {
-                    var done = launch;
-                    launch = null;
-                    if (await TakeLaunchedAsync(done).ConfigureAwait(false) is { } outcome)
-                    {
-                        return outcome;
-                    }
-
-                    continue;
-                }
-
-                if (await WaitForChangeAsync(pool, launch, wait.Token).ConfigureAwait(false))
-                {
-                    var popped = pool.PopIdle();
-                    if (await popped.TryActivateAsync().ConfigureAwait(false))
-                    {
-                        return Acquisition.Got(popped);
-                    }
+                    return outcome;
                 }
             }
         }
@@ -119,26 +78,87 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         {
             return cancellationToken.IsCancellationRequested ? Acquisition.Failed(InvocationStatus.Cancelled, CallOutcomes.Cancelled())
                 : context.ShutdownToken.IsCancellationRequested ? Acquisition.Failed(InvocationStatus.Error, CallOutcomes.ShuttingDown())
-                : Acquisition.Failed(InvocationStatus.Error, CallOutcomes.TooBusy(
-                    $"no container of function {pool.Key} became free within {waitLimit.TotalSeconds:0.###} s " +
-                    $"({pool.Live} of {pool.MaxContainers} per function, {context.Budget.Used} of {context.Budget.MaxContainers} in all)"));
+                : Acquisition.Failed(InvocationStatus.Error, TooBusy(waiter.Pool, waitLimit));
         }
         finally
         {
-            if (launch is not null)
-            {
-                context.Background.Track(AdoptAsync(launch));
-            }
-
-            if (counted)
-            {
-                pool.EndWait();
-                Interlocked.Decrement(ref _waiting);
-                context.Metrics.Queued(-1);
-                pools.TryRetire(pool);
-            }
+            Leave(waiter);
         }
     }
+
+    /// <summary>
+    /// One turn of the wait: take an idle container, else start (or collect) this call's launch, else wait for a
+    /// token, a signal or the launch. <c>null</c> means "look again".
+    /// </summary>
+    private async ValueTask<Acquisition?> StepAsync(Waiter waiter, FunctionCall call, CancellationToken cancellationToken)
+    {
+        if (!TryCount(waiter))
+        {
+            return null;
+        }
+
+        var pool = waiter.Pool;
+        if (pool.TryTakeIdle(out var idle))
+        {
+            return await idle.TryActivateAsync().ConfigureAwait(false) ? Acquisition.Got(idle) : null;
+        }
+
+        waiter.Launch ??= TryLaunch(pool, call);
+        if (waiter.Launch is { Task.IsCompleted: true } done)
+        {
+            waiter.Launch = null;
+            return await TakeLaunchedAsync(done).ConfigureAwait(false);
+        }
+
+        if (!await WaitForChangeAsync(pool, waiter.Launch, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var popped = pool.PopIdle();
+        return await popped.TryActivateAsync().ConfigureAwait(false) ? Acquisition.Got(popped) : null;
+    }
+
+    /// <summary>Counts the call as a waiter of its pool once (a retired pool is looked up again first).</summary>
+    private bool TryCount(Waiter waiter)
+    {
+        if (waiter.Counted)
+        {
+            return true;
+        }
+
+        if (!waiter.Pool.TryBeginWait())
+        {
+            waiter.Pool = pools.Get(waiter.Key);
+            return false;
+        }
+
+        waiter.Counted = true;
+        Interlocked.Increment(ref _waiting);
+        context.Metrics.Queued(1);
+        return true;
+    }
+
+    /// <summary>The wait is over: a launch still running joins the pool; the waiter count goes down.</summary>
+    private void Leave(Waiter waiter)
+    {
+        if (waiter.Launch is { } launch)
+        {
+            context.Background.Track(AdoptAsync(launch));
+        }
+
+        if (waiter.Counted)
+        {
+            waiter.Pool.EndWait();
+            Interlocked.Decrement(ref _waiting);
+            context.Metrics.Queued(-1);
+            pools.TryRetire(waiter.Pool);
+        }
+    }
+
+    private FnError TooBusy(FunctionPool pool, TimeSpan waitLimit) => CallOutcomes.TooBusy(
+        $"no container of function {pool.Key} became free within {waitLimit.TotalSeconds:0.###} s " +
+        $"({pool.Live} of {pool.MaxContainers} per function, {context.Budget.Used} of {context.Budget.MaxContainers} in all)");
 
     private Launch? TryLaunch(FunctionPool pool, FunctionCall call)
     {
@@ -241,5 +261,17 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         {
             HotPoolLog.UnobservedLaunchFailure(context.Logger, launch.Pool.Key, ex);
         }
+    }
+
+    /// <summary>The state of one call on the slow path: its pool (re-resolved if retired), its launch, whether counted.</summary>
+    private sealed class Waiter(FunctionKey key, FunctionPool pool)
+    {
+        public FunctionKey Key { get; } = key;
+
+        public FunctionPool Pool { get; set; } = pool;
+
+        public Launch? Launch { get; set; }
+
+        public bool Counted { get; set; }
     }
 }

@@ -75,18 +75,7 @@ internal ref struct FunctionKeyWriter
         try
         {
             var n = CopyKeys(values, keys);
-            for (var i = 1; i < n; i++)
-            {
-                var key = keys[i];
-                var j = i - 1;
-                for (; j >= 0 && string.CompareOrdinal(keys[j], key) > 0; j--)
-                {
-                    keys[j + 1] = keys[j];
-                }
-
-                keys[j + 1] = key;
-            }
-
+            SortOrdinal(keys, n);
             for (var i = 0; i < n; i++)
             {
                 Write(keys[i]);
@@ -104,6 +93,21 @@ internal ref struct FunctionKeyWriter
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
         _written = 0;
+    }
+
+    private static void SortOrdinal(string[] keys, int count)
+    {
+        for (var i = 1; i < count; i++)
+        {
+            var key = keys[i];
+            var j = i - 1;
+            for (; j >= 0 && string.CompareOrdinal(keys[j], key) > 0; j--)
+            {
+                keys[j + 1] = keys[j];
+            }
+
+            keys[j + 1] = key;
+        }
     }
 
     private static int CopyKeys(IReadOnlyDictionary<string, string> values, string[] keys)

@@ -22,6 +22,19 @@ internal sealed partial class HotCallDispatcher
     private async Task DisposeCoreAsync(TimeSpan drainTimeout)
     {
         HotPoolLog.Draining(_context.Logger, InFlight, Containers);
+        await DrainAsync(drainTimeout).ConfigureAwait(false);
+
+        // Launches and waits stop; then containers go, including those still starting.
+        await _context.ShutdownAsync().ConfigureAwait(false);
+        await RemoveAllAsync().ConfigureAwait(false);
+        await _context.OutputLog.DisposeAsync().ConfigureAwait(false);
+        _context.Dispose();
+        HotPoolLog.Stopped(_context.Logger);
+    }
+
+    /// <summary>Waits for in-flight calls; past the drain timeout, aborts them (their containers are killed).</summary>
+    private async Task DrainAsync(TimeSpan drainTimeout)
+    {
         if (Volatile.Read(ref _inFlight) == 0)
         {
             _drained.TrySetResult();
@@ -42,11 +55,14 @@ internal sealed partial class HotCallDispatcher
 
             await _drained.Task.ConfigureAwait(false);
         }
+    }
 
-        // Launches and waits stop; then containers go, including those still starting. Background work (exit
-        // watchers, adopted launches, removals) ends once its container is gone; repeat in case a launch finishing
-        // meanwhile created one more.
-        await _context.ShutdownAsync().ConfigureAwait(false);
+    /// <summary>
+    /// Removes every container and waits for background work (exit watchers, adopted launches, removals), which
+    /// ends once its container is gone; repeats in case a launch finishing meanwhile created one more.
+    /// </summary>
+    private async Task RemoveAllAsync()
+    {
         do
         {
             var removals = new List<Task>(_context.Containers.Count);
@@ -59,9 +75,5 @@ internal sealed partial class HotCallDispatcher
             await _context.Background.WhenIdleAsync().ConfigureAwait(false);
         }
         while (!_context.Containers.IsEmpty);
-
-        await _context.OutputLog.DisposeAsync().ConfigureAwait(false);
-        _context.Dispose();
-        HotPoolLog.Stopped(_context.Logger);
     }
 }

@@ -124,49 +124,54 @@ internal sealed partial class HotContainer
 
     private void OnIdleTimer()
     {
-        TaskCompletionSource<bool>? pause = null;
-        double idleMs;
+        var (pause, idleMs, remove) = DecideIdleStep();
+        if (pause is not null)
+        {
+            _context.Background.Track(PauseAsync(pause, idleMs));
+        }
+        else if (remove)
+        {
+            _context.Background.Track(RemoveAsync($"idle for {IdleTimeout.TotalSeconds:0.###} s"));
+        }
+    }
+
+    /// <summary>Under the lock: pause now, remove now (taken off the stack), or re-arm for the next threshold.</summary>
+    private (TaskCompletionSource<bool>? Pause, double IdleMs, bool Remove) DecideIdleStep()
+    {
         lock (_gate)
         {
             if (_state != HotContainerState.Idle)
             {
-                return;
+                return (null, 0, false);
             }
 
             var idleFor = _context.Time.GetElapsedTime(_idleSince);
-            idleMs = idleFor.TotalMilliseconds;
             if (idleFor >= IdleTimeout)
             {
+                // A caller holding a token for it wins; it will see the container idle and use it.
                 if (!Pool.TryRemoveIdle(this))
                 {
-                    return;
+                    return (null, 0, false);
                 }
 
                 _state = HotContainerState.Dead;
+                return (null, 0, true);
             }
-            else if (_context.Settings.PauseAfter is { } pauseAfter && pauseAfter < IdleTimeout && idleFor >= pauseAfter &&
-                     !_paused && _pausing is null)
+
+            if (_context.Settings.PauseAfter is { } pauseAfter && pauseAfter < IdleTimeout && idleFor >= pauseAfter &&
+                !_paused && _pausing is null)
             {
-                pause = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var pause = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _pausing = pause.Task;
                 _idleTimer.Change(IdleTimeout - idleFor, Timeout.InfiniteTimeSpan);
+                return (pause, idleFor.TotalMilliseconds, false);
             }
-            else
-            {
-                // Early (timer resolution) or stale: aim at the next threshold again.
-                var next = _paused || _pausing is not null ? IdleTimeout : FirstIdleDue();
-                _idleTimer.Change(next - idleFor, Timeout.InfiniteTimeSpan);
-                return;
-            }
-        }
 
-        if (pause is not null)
-        {
-            _context.Background.Track(PauseAsync(pause, idleMs));
-            return;
+            // Early (timer resolution) or stale: aim at the next threshold again.
+            var next = _paused || _pausing is not null ? IdleTimeout : FirstIdleDue();
+            _idleTimer.Change(next - idleFor, Timeout.InfiniteTimeSpan);
+            return (null, 0, false);
         }
-
-        _context.Background.Track(RemoveAsync($"idle for {IdleTimeout.TotalSeconds:0.###} s"));
     }
 
     private async Task PauseAsync(TaskCompletionSource<bool> pausing, double idleMs)
