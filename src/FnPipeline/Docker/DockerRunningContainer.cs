@@ -76,7 +76,9 @@ internal sealed class DockerRunningContainer : IRunningContainer
             throw new IOException($"Reading the output of container {_containerId} failed: {readError.Message}", readError);
         }
 
-        var oomKilled = await IsOomKilledAsync().ConfigureAwait(false);
+        // A clean exit needs no inspect (one engine round trip less on the common path); any other code may hide an
+        // OOM kill (not only 137: the killed process may be a child), so ask the engine.
+        var oomKilled = wait.StatusCode != 0 && await IsOomKilledAsync().ConfigureAwait(false);
         var exit = new ContainerExit(wait.StatusCode, oomKilled, _pump.OutputLimitExceeded);
         DockerLog.ContainerExited(_context.Logger, new TruncatedId(_containerId), exit.ExitCode, exit.OomKilled, exit.OutputLimitExceeded);
         return exit;
