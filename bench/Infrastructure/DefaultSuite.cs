@@ -14,8 +14,12 @@ internal static class DefaultSuite
     /// <summary>The no-argument run: everything that can run here.</summary>
     public static string[] Arguments { get; } = ["--filter", "*"];
 
-    public static Type[] RunnableTypes(string[] arguments, TextWriter output)
+    /// <param name="arguments">The command line.</param>
+    /// <param name="output">Where skip messages go.</param>
+    /// <param name="engine">The engine probe when macro benchmarks were selected (and so probed); otherwise <c>null</c>.</param>
+    public static Type[] RunnableTypes(string[] arguments, TextWriter output, out EngineProbe? engine)
     {
+        engine = null;
         var all = typeof(DefaultSuite).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
@@ -27,11 +31,12 @@ internal static class DefaultSuite
             return all.Except(macro).ToArray();
         }
 
-        var engine = EngineProbe.Run(output);
-        var skipped = selectedMacro.Where(t => !engine.CanRun(t)).ToArray();
+        var probe = EngineProbe.Run(output);
+        engine = probe;
+        var skipped = selectedMacro.Where(t => !probe.CanRun(t)).ToArray();
         foreach (var type in skipped)
         {
-            output.WriteLine($"// SKIPPED {type.Name}: {engine.ReasonFor(type)}");
+            output.WriteLine($"// SKIPPED {type.Name}: {probe.ReasonFor(type)}");
         }
 
         return all.Except(skipped).ToArray();

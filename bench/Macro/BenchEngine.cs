@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Docker.DotNet;
 
 namespace FnPipeline.Benchmarks.Macro;
@@ -14,6 +15,8 @@ internal static class BenchEngine
     /// <summary>The executor's default memory limit, mirrored by the baselines so all sides start the same container.</summary>
     public const long MemoryMB = 128;
 
+    private static readonly ConcurrentDictionary<FnExecutor, string> SocketDirectories = new();
+
     public static Uri Endpoint { get; } = new(Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock");
 
     public static DockerClient CreateDockerClient() => new DockerClientBuilder().WithEndpoint(Endpoint).Build();
@@ -27,8 +30,35 @@ internal static class BenchEngine
             DockerEndpoint = Endpoint.ToString(),
         };
         options.Hot.SocketBaseDirectory = Directory.CreateTempSubdirectory("fnb-").FullName;
-        configure?.Invoke(options);
-        return FnExecutor.Create(options);
+        try
+        {
+            configure?.Invoke(options);
+            var executor = FnExecutor.Create(options);
+            SocketDirectories[executor] = options.Hot.SocketBaseDirectory;
+            return executor;
+        }
+        catch
+        {
+            Directory.Delete(options.Hot.SocketBaseDirectory, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Disposes the executor (it removes its containers) and deletes the socket base directory made for it.</summary>
+    public static async Task DisposeExecutorAsync(FnExecutor executor)
+    {
+        await executor.DisposeAsync();
+        if (SocketDirectories.TryRemove(executor, out var directory))
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A directory the engine still holds for a moment; it is in the temp directory.
+            }
+        }
     }
 
     public static byte[] Payload(int bytes)

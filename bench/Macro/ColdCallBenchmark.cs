@@ -33,7 +33,7 @@ public class ColdCallBenchmark
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        await _executor.DisposeAsync();
+        await BenchEngine.DisposeExecutorAsync(_executor);
         _client.Dispose();
     }
 

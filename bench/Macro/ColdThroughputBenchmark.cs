@@ -37,7 +37,7 @@ public class ColdThroughputBenchmark
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        await _executor.DisposeAsync();
+        await BenchEngine.DisposeExecutorAsync(_executor);
         _client.Dispose();
     }
 

@@ -95,11 +95,15 @@ internal sealed class EngineProbe
             return ($"FnExecutor.Create failed: {ex.GetType().Name}: {ex.Message}", null);
         }
 
-        await using (executor)
+        try
         {
             var cold = await TryCallAsync(executor, BenchEngine.ColdCall(BenchEngine.Payload(16)));
             var hot = await TryCallAsync(executor, BenchEngine.HotCall(BenchEngine.Payload(16)));
             return (cold is null ? null : "a cold call through the executor failed: " + cold, hot is null ? null : "a hot call through the executor failed: " + hot);
+        }
+        finally
+        {
+            await BenchEngine.DisposeExecutorAsync(executor);
         }
     }
 

@@ -35,7 +35,7 @@ public class HotCallBenchmark
     public async Task CleanupAsync()
     {
         _bare?.Dispose();
-        await _executor.DisposeAsync();
+        await BenchEngine.DisposeExecutorAsync(_executor);
     }
 
     [Benchmark(Baseline = true)]

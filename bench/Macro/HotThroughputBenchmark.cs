@@ -47,7 +47,7 @@ public class HotThroughputBenchmark
             client.Dispose();
         }
 
-        await _executor.DisposeAsync();
+        await BenchEngine.DisposeExecutorAsync(_executor);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = CallsPerBatch)]
