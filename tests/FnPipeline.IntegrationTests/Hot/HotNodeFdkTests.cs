@@ -22,7 +22,7 @@ public sealed class HotNodeFdkTests(DockerEngineFixture engine)
         {
             using var result = await kit.InvokeAsync(Call(Image, $"node {i}"));
             result.Status.ShouldBe(InvocationStatus.Success, result.ToString());
-            result.OutputAsString().ShouldBe($"node {i}");
+            result.OutputAsString().ShouldBe($"node {i}", result.ToString());
             result.Headers.ShouldContain(h => h.Key == "Content-Type" && h.Value == "application/octet-stream");
             result.Headers.ShouldContain(h => h.Key == "Fn-Fdk-Version" && h.Value.StartsWith("fdk-node/", StringComparison.Ordinal));
             ids.Add(result.ContainerId);
@@ -88,7 +88,7 @@ public sealed class HotNodeFdkTests(DockerEngineFixture engine)
 
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => kit.InvokeAsync(Call(Image, $"c{i}"))));
 
-        results.ShouldAllBe(r => r.Status == InvocationStatus.Success);
+        results.ShouldAllBe(r => r.Status == InvocationStatus.Success, string.Join("; ", results.Select(r => r.ToString())));
         results.Select(r => r.OutputAsString()).ShouldBe(Enumerable.Range(0, 6).Select(i => $"c{i}"), ignoreOrder: true);
         results.Select(r => r.ContainerId).Distinct().Count().ShouldBeLessThanOrEqualTo(2);
         foreach (var result in results)

@@ -22,7 +22,7 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         {
             using var result = await kit.InvokeAsync(Call(Image, $"hello {i}"));
             result.Status.ShouldBe(InvocationStatus.Success, result.ToString());
-            result.OutputAsString().ShouldBe($"hello {i}");
+            result.OutputAsString().ShouldBe($"hello {i}", result.ToString());
             ids.Add(result.ContainerId);
         }
 
@@ -50,7 +50,7 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         await stop.CancelAsync();
         await watcher;
 
-        results.ShouldAllBe(r => r.Status == InvocationStatus.Success);
+        results.ShouldAllBe(r => r.Status == InvocationStatus.Success, string.Join("; ", results.Select(r => r.ToString())));
         results.Select(r => r.ContainerId).Distinct().Count().ShouldBeLessThanOrEqualTo(3);
         seen.ShouldBeLessThanOrEqualTo(3);
         (await kit.ContainersAsync()).Count.ShouldBeLessThanOrEqualTo(3);
@@ -123,7 +123,7 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         failed.Status.ShouldBe(status);
         failed.Error!.Kind.ShouldBe(kind);
         failed.Error.StatusCode.ShouldBe(code);
-        next.OutputAsString().ShouldBe("still here");
+        next.OutputAsString().ShouldBe("still here", next.ToString());
         next.ContainerId.ShouldBe(failed.ContainerId);
     }
 
@@ -140,7 +140,7 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
 
         bad.Error!.Kind.ShouldBe(FnErrorKind.InvalidFunctionResponse);
         bad.Error.Message.ShouldStartWith("invalid function response");
-        next.OutputAsString().ShouldBe("fresh");
+        next.OutputAsString().ShouldBe("fresh", next.ToString());
         next.ContainerId.ShouldNotBe(bad.ContainerId);
         await EventuallyAsync(async () => (await kit.ContainersAsync()).Count == 1, "the replaced container removed");
     }
@@ -192,7 +192,7 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
 
         using var result = await kit.InvokeAsync(Call(Image, "direct", "--direct-bind"));
 
-        result.OutputAsString().ShouldBe("direct");
+        result.OutputAsString().ShouldBe("direct", result.ToString());
     }
 
     [Theory]
@@ -210,7 +210,7 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         died.Error.StatusCode.ShouldBe(502);
         died.Error.Message.ShouldBe($"error receiving function response: the container exited with code {exitCode} during the call");
         died.ContainerId.ShouldBe(warm.ContainerId);
-        next.OutputAsString().ShouldBe("after");
+        next.OutputAsString().ShouldBe("after", next.ToString());
         next.ContainerId.ShouldNotBe(died.ContainerId);
     }
 
@@ -225,7 +225,7 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         slow.Status.ShouldBe(InvocationStatus.Timeout);
         slow.Error!.StatusCode.ShouldBe(504);
         slow.Timings.Run.ShouldBeLessThan(TimeSpan.FromSeconds(3));
-        next.OutputAsString().ShouldBe("after");
+        next.OutputAsString().ShouldBe("after", next.ToString());
         next.ContainerId.ShouldNotBe(slow.ContainerId);
     }
 
@@ -242,7 +242,7 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         huge.Error!.Kind.ShouldBe(FnErrorKind.OutputTooLarge);
         huge.ContainerId.ShouldBe(small.ContainerId, "the small overflow was drained, so its container was kept");
         next.ContainerId.ShouldNotBe(huge.ContainerId, "the large overflow could not be drained");
-        next.OutputAsString().ShouldBe("ok");
+        next.OutputAsString().ShouldBe("ok", next.ToString());
     }
 
     [Fact]
@@ -282,7 +282,7 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         await EventuallyAsync(async () => await kit.IsPausedAsync(first.ContainerId!), "the idle container paused");
         using var second = await kit.InvokeAsync(Call(Image, "two"));
 
-        second.OutputAsString().ShouldBe("two");
+        second.OutputAsString().ShouldBe("two", second.ToString());
         second.ContainerId.ShouldBe(first.ContainerId);
     }
 
@@ -296,7 +296,7 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         await Task.Delay(TimeSpan.FromSeconds(2));
         using var second = await kit.InvokeAsync(Call(Image, "!stderr 2\ntwo", "--chatty"));
 
-        second.OutputAsString().ShouldBe("two");
+        second.OutputAsString().ShouldBe("two", second.ToString());
         second.ContainerId.ShouldBe(first.ContainerId);
         logs.Any(208, "chatty stdout 5").ShouldBeTrue("idle stdout is logged");
         logs.Any(208, "chatty stderr 5").ShouldBeTrue("idle stderr is logged");
@@ -319,6 +319,6 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         using var result = await running;
         await disposal;
 
-        result.OutputAsString().ShouldBe("drained");
+        result.OutputAsString().ShouldBe("drained", result.ToString());
     }
 }
