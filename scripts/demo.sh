@@ -73,7 +73,9 @@ functions:
     format: http-stream
 YAML
 run "fnpipe serve --functions $functions --urls http://127.0.0.1:0 &"
-fnpipe serve --functions "$functions" --urls http://127.0.0.1:0 --log-level Warning >.build/demo-gateway.out 2>.build/demo-gateway.err &
+# Started directly (not through the fnpipe function), so that $! is the gateway itself and SIGTERM reaches it.
+dotnet "$out/fnpipe.dll" serve --functions "$functions" --urls http://127.0.0.1:0 --log-level Warning \
+  >.build/demo-gateway.out 2>.build/demo-gateway.err &
 gateway_pid=$!
 url=
 for _ in $(seq 1 100); do

@@ -55,8 +55,10 @@ if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=$((failed + 1))
 fi
 
-# Every container a test creates carries fnpipeline.test.run=<this run>: none may remain.
-leaked=$(timeout 30 docker ps -aq --filter "label=fnpipeline.test.run=$FNPIPELINE_TEST_RUN_ID" 2>/dev/null || true)
+# Every container a test creates carries fnpipeline.test.run=<this run> (<this run>-cli for FnPipeline.Cli.Tests,
+# which runs in parallel with the integration tests): none may remain.
+leaked=$( (timeout 30 docker ps -aq --filter "label=fnpipeline.test.run=$FNPIPELINE_TEST_RUN_ID";
+           timeout 30 docker ps -aq --filter "label=fnpipeline.test.run=$FNPIPELINE_TEST_RUN_ID-cli") 2>/dev/null || true)
 if [ -n "$leaked" ]; then
   echo "test: tests left $(echo "$leaked" | wc -l) container(s) on the engine: $(echo $leaked); removing them"
   echo "$leaked" | xargs -r docker rm -f >/dev/null 2>&1 || true

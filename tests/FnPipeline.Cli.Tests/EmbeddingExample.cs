@@ -8,8 +8,8 @@ public static class Example
 {
     public static async Task<string> RunAsync(CancellationToken cancellationToken = default)
     {
-        // FNPIPELINE_* variables apply; ReapOrphans = false leaves other executors' containers alone.
-        var options = FnPipelineEnvironment.Apply(new FnPipelineOptions { ReapOrphans = false });
+        // Settings in code, then the FNPIPELINE_* variables (docs/configuration.md).
+        var options = FnPipelineEnvironment.Apply(new FnPipelineOptions { MaxContainers = 8 });
         await using var executor = FnExecutor.Create(options);
 
         var call = new FunctionCall

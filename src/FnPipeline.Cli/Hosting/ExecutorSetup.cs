@@ -11,9 +11,9 @@ internal static class ExecutorSetup
     public const string DefaultEndpoint = "unix:///var/run/docker.sock";
 
     /// <summary>
-    /// fnpipe's defaults differ from the library's in one place: orphan reaping is off, because a one-shot
-    /// <c>fnpipe invoke</c> would otherwise remove the containers of a running <c>fnpipe serve</c> (or of any other
-    /// executor on the engine). <c>FNPIPELINE_REAP_ORPHANS=true</c> turns it back on.
+    /// Orphan reaping stays off (as the library's default) whatever changes there: a one-shot <c>fnpipe invoke</c>
+    /// must never remove the containers of a running <c>fnpipe serve</c> or of any other executor on the engine.
+    /// <c>FNPIPELINE_REAP_ORPHANS=true</c> turns it on.
     /// </summary>
     public static FnPipelineOptions CreateOptions(Func<string, string?>? getVariable = null)
     {

@@ -44,27 +44,16 @@ internal static class InvokeRunner
 #pragma warning disable CA2000 // Disposed (DisposeAsync) before the report, and in finally on every other path.
             executor = FnExecutor.Create(options, loggerFactory);
 #pragma warning restore CA2000
-            if (await StartAsync(executor, options, signals.Token).ConfigureAwait(false) is { } failed)
+            if (await StartAsync(executor, options, signals.Token).ConfigureAwait(false) is { } startFailed)
             {
-                return failed;
+                return startFailed;
             }
 
             var started = Stopwatch.GetTimestamp();
-            try
+            (result, var callFailed) = await CallAsync(executor, request, signals.Token).ConfigureAwait(false);
+            if (result is null)
             {
-                result = await executor.InvokeAsync(request.ToCall(Input()), signals.Token).ConfigureAwait(false);
-            }
-            catch (InvalidFunctionCallException e)
-            {
-                return await FailAsync(ExitCodes.Usage, e.Message).ConfigureAwait(false);
-            }
-            catch (NotSupportedException e)
-            {
-                return await FailAsync(ExitCodes.Engine, $"{(request.Format == FunctionFormat.HttpStream ? "http-stream" : "default")} calls are not available: {e.Message}").ConfigureAwait(false);
-            }
-            catch (FnEngineException e)
-            {
-                return await FailAsync(ExitCodes.Engine, $"engine failure: {e.Message}").ConfigureAwait(false);
+                return callFailed;
             }
 
             var total = Stopwatch.GetElapsedTime(started);
@@ -77,17 +66,7 @@ internal static class InvokeRunner
             // Disposal drains the executor: the container is removed and the cleanup timing known.
             await executor.DisposeAsync().ConfigureAwait(false);
             executor = null;
-            var exitCode = ExitCodes.For(result);
-            if (request.Json)
-            {
-                await InvokeJson.WriteAsync(Console.OpenStandardOutput(), result, total, exitCode).ConfigureAwait(false);
-            }
-            else
-            {
-                await InvokeReport.WriteAsync(Console.Error, result, total, exitCode).ConfigureAwait(false);
-            }
-
-            return exitCode;
+            return await ReportAsync(request, result, total).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
         {
@@ -101,6 +80,44 @@ internal static class InvokeRunner
                 await executor.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The call's result, or the exit code of why there is none (invalid call, no hot pool, engine failure).</summary>
+    private static async Task<(InvocationResult? Result, int ExitCode)> CallAsync(FnExecutor executor, InvokeRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await executor.InvokeAsync(request.ToCall(Input()), cancellationToken).ConfigureAwait(false), ExitCodes.Success);
+        }
+        catch (InvalidFunctionCallException e)
+        {
+            return (null, await FailAsync(ExitCodes.Usage, e.Message).ConfigureAwait(false));
+        }
+        catch (NotSupportedException e)
+        {
+            var format = request.Format == FunctionFormat.HttpStream ? "http-stream" : "default";
+            return (null, await FailAsync(ExitCodes.Engine, $"{format} calls are not available: {e.Message}").ConfigureAwait(false));
+        }
+        catch (FnEngineException e)
+        {
+            return (null, await FailAsync(ExitCodes.Engine, $"engine failure: {e.Message}").ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>The report on stderr, or the JSON document on stdout; returns the exit code the call's status maps to.</summary>
+    private static async Task<int> ReportAsync(InvokeRequest request, InvocationResult result, TimeSpan total)
+    {
+        var exitCode = ExitCodes.For(result);
+        if (request.Json)
+        {
+            await InvokeJson.WriteAsync(Console.OpenStandardOutput(), result, total, exitCode).ConfigureAwait(false);
+        }
+        else
+        {
+            await InvokeReport.WriteAsync(Console.Error, result, total, exitCode).ConfigureAwait(false);
+        }
+
+        return exitCode;
     }
 
     /// <summary>Reaches the engine before the call, so that an engine problem reads as one (exit 6), not as a call failure.</summary>

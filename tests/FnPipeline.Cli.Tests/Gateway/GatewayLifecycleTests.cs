@@ -21,15 +21,17 @@ public sealed class GatewayLifecycleTests(EngineFixture engine)
                 .Select(_ => gateway.Client.PostAsync("/invoke/echo", new StringContent("!sleep 1500\nslow")))
                 .ToList();
             var responses = await Task.WhenAll(calls);
+            var seen = string.Join("\n", await Task.WhenAll(responses.Select(async r => $"{(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}")));
 
             var refused = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
-            refused.ShouldNotBeEmpty();
-            responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBeGreaterThanOrEqualTo(1);
-            responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.ServiceUnavailable);
+            refused.ShouldNotBeEmpty(seen);
+            responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBeGreaterThanOrEqualTo(1, seen);
+            responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.ServiceUnavailable, seen);
             foreach (var response in refused)
             {
                 response.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(7));
                 using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
                 json.RootElement.GetProperty("message").GetString()!.ShouldNotBeNullOrWhiteSpace();
             }
 

@@ -1,15 +1,16 @@
 namespace FnPipeline.Cli.Tests.Infrastructure;
 
 /// <summary>
-/// The labels that mark every container these tests make (as in FnPipeline.IntegrationTests): <c>fnpipeline.test=1</c>
-/// and the run id that scripts/test.sh checks for leaks.
+/// The labels that mark every container these tests make: <c>fnpipeline.test=1</c> and <c>fnpipeline.test.run=&lt;run id&gt;-cli</c>.
+/// The suffix keeps this suite, which runs in parallel with FnPipeline.IntegrationTests, out of that suite's run-scoped
+/// checks (its leak check and its orphan-reaper test); scripts/test.sh checks both values for leaks after the run.
 /// </summary>
 public static class TestRun
 {
     public const string RunLabelKey = "fnpipeline.test.run";
 
     public static string Id { get; } =
-        Environment.GetEnvironmentVariable("FNPIPELINE_TEST_RUN_ID") is { Length: > 0 } id ? id : Guid.NewGuid().ToString("N");
+        (Environment.GetEnvironmentVariable("FNPIPELINE_TEST_RUN_ID") is { Length: > 0 } id ? id : Guid.NewGuid().ToString("N")) + "-cli";
 
     public static string RunLabel => $"{RunLabelKey}={Id}";
 
