@@ -9,12 +9,12 @@ namespace FnPipeline.Cli.Invoke;
 /// <summary>The <c>--json</c> document of <c>fnpipe invoke</c> (fields: docs/cli.md).</summary>
 internal static class InvokeJson
 {
-    public static async Task WriteAsync(Stream stdout, InvocationResult result, TimeSpan total, int exitCode)
+    public static async Task WriteAsync(Stream stdout, InvocationResult result, TimeSpan total, int exitCode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stdout);
-        await JsonSerializer.SerializeAsync(stdout, Document(result, total, exitCode), InvokeJsonContext.Readable.InvokeDocument).ConfigureAwait(false);
-        await stdout.WriteAsync("\n"u8.ToArray()).ConfigureAwait(false);
-        await stdout.FlushAsync().ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(stdout, Document(result, total, exitCode), InvokeJsonContext.Readable.InvokeDocument, cancellationToken).ConfigureAwait(false);
+        await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public static InvokeDocument Document(InvocationResult result, TimeSpan total, int exitCode)

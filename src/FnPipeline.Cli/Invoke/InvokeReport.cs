@@ -9,21 +9,21 @@ namespace FnPipeline.Cli.Invoke;
 /// </summary>
 internal static class InvokeReport
 {
-    public static async Task WriteAsync(TextWriter writer, InvocationResult result, TimeSpan total, int exitCode)
+    public static async Task WriteAsync(TextWriter writer, InvocationResult result, TimeSpan total, int exitCode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(result);
         if (result.Stderr.Length > 0)
         {
-            await writer.WriteAsync(result.Stderr).ConfigureAwait(false);
+            await writer.WriteAsync(result.Stderr.AsMemory(), cancellationToken).ConfigureAwait(false);
             if (!result.Stderr.EndsWith('\n'))
             {
-                await writer.WriteLineAsync().ConfigureAwait(false);
+                await writer.WriteLineAsync(ReadOnlyMemory<char>.Empty, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        await writer.WriteAsync(Format(result, total, exitCode)).ConfigureAwait(false);
-        await writer.FlushAsync().ConfigureAwait(false);
+        await writer.WriteAsync(Format(result, total, exitCode).AsMemory(), cancellationToken).ConfigureAwait(false);
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public static string Format(InvocationResult result, TimeSpan total, int exitCode)

@@ -60,13 +60,15 @@ internal static class InvokeRunner
             await progress.CompleteAsync().ConfigureAwait(false);
             if (!request.Json)
             {
-                await WriteOutputAsync(result.Output).ConfigureAwait(false);
+                await WriteOutputAsync(result.Output, CancellationToken.None).ConfigureAwait(false);
             }
 
             // Disposal drains the executor: the container is removed and the cleanup timing known.
             await executor.DisposeAsync().ConfigureAwait(false);
             executor = null;
-            return await ReportAsync(request, result, total).ConfigureAwait(false);
+
+            // Not the signal's token: an interrupted call is reported too (status cancelled, exit code 130).
+            return await ReportAsync(request, result, total, CancellationToken.None).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
         {
@@ -105,16 +107,16 @@ internal static class InvokeRunner
     }
 
     /// <summary>The report on stderr, or the JSON document on stdout; returns the exit code the call's status maps to.</summary>
-    private static async Task<int> ReportAsync(InvokeRequest request, InvocationResult result, TimeSpan total)
+    private static async Task<int> ReportAsync(InvokeRequest request, InvocationResult result, TimeSpan total, CancellationToken cancellationToken = default)
     {
         var exitCode = ExitCodes.For(result);
         if (request.Json)
         {
-            await InvokeJson.WriteAsync(Console.OpenStandardOutput(), result, total, exitCode).ConfigureAwait(false);
+            await InvokeJson.WriteAsync(Console.OpenStandardOutput(), result, total, exitCode, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await InvokeReport.WriteAsync(Console.Error, result, total, exitCode).ConfigureAwait(false);
+            await InvokeReport.WriteAsync(Console.Error, result, total, exitCode, cancellationToken).ConfigureAwait(false);
         }
 
         return exitCode;
@@ -145,16 +147,17 @@ internal static class InvokeRunner
         // Without redirected stdin there is no input: reading a terminal would wait for the user to type Ctrl-D.
         Console.IsInputRedirected ? CallInput.FromStream(Console.OpenStandardInput()) : CallInput.Empty;
 
-    private static async Task WriteOutputAsync(ReadOnlyMemory<byte> output)
+    private static async Task WriteOutputAsync(ReadOnlyMemory<byte> output, CancellationToken cancellationToken = default)
     {
         var stdout = Console.OpenStandardOutput();
         await using (stdout.ConfigureAwait(false))
         {
-            await stdout.WriteAsync(output).ConfigureAwait(false);
-            await stdout.FlushAsync().ConfigureAwait(false);
+            await stdout.WriteAsync(output, cancellationToken).ConfigureAwait(false);
+            await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Writes why fnpipe stops, then gives its exit code. Takes no token: the message must reach the user even after a signal.</summary>
     internal static async Task<int> FailAsync(int exitCode, string message)
     {
         await Console.Error.WriteLineAsync($"fnpipe: {message}").ConfigureAwait(false);

@@ -173,6 +173,29 @@ public sealed class CliInvokeTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task Interrupt_CancelsTheCall_RemovesTheContainer_Exit130()
+    {
+        var stderr = new System.Text.StringBuilder();
+        var task = Fnpipe.Command(["invoke", TestImages.TestFunction, .. TestRun.InvokeLabelArguments])
+            .WithStandardInputPipe(CliWrap.PipeSource.FromString("!sleep 30000\n"))
+            .WithStandardErrorPipe(CliWrap.PipeTarget.ToStringBuilder(stderr))
+            .ExecuteAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await engine.RunContainersAsync()).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await CliWrap.Cli.Wrap("kill").WithArguments(["-INT", task.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExecuteAsync();
+        var result = await task.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        result.ExitCode.ShouldBe(130, stderr.ToString());
+        stderr.ToString().ShouldStartWith("fnpipe: interrupted: cancelling the call and removing its container (again to quit at once)\n");
+        stderr.ToString().ShouldContain("fnpipe: cancelled: 499 Cancelled: ");
+        (await engine.RunContainersAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task HttpStream_HotEcho()
     {
         var result = await Fnpipe.InvokeAsync(TestImages.TestFunction, "hot hello", "--format", "http-stream");
