@@ -118,6 +118,12 @@ internal sealed class DockerContainerDriver : IContainerDriver
         {
             throw new FnCallException(error, e);
         }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
+        {
+            // The engine may have created the container before the client gave up: remove it by its unique name.
+            await _context.Remover.RemoveAsync(spec.Name).ConfigureAwait(false);
+            throw;
+        }
         finally
         {
             release?.Invoke();

@@ -178,8 +178,17 @@ internal sealed class PreForkPool : IAsyncDisposable
                 NetworkMode = networks.Count == 0 ? "" : networks[index % networks.Count],
             },
         };
-        var created = await _context.Client.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
-        return created.ID;
+        try
+        {
+            var created = await _context.Client.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
+            return created.ID;
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
+        {
+            // Disposal may cancel the request after the engine created the placeholder: remove it by name.
+            await _context.Remover.RemoveAsync(name).ConfigureAwait(false);
+            throw;
+        }
     }
 
     private void Offer(string containerId)

@@ -1,0 +1,49 @@
+using System.Diagnostics.Metrics;
+using FnPipeline.Tests.Fakes;
+using Shouldly;
+using Xunit;
+
+namespace FnPipeline.Tests.Pipeline;
+
+/// <summary>Meters are process-wide: these tests run alone so no other executor adds measurements.</summary>
+[CollectionDefinition(nameof(MeterListenerTests), DisableParallelization = true)]
+public sealed class MeterListenerTests;
+
+[Collection(nameof(MeterListenerTests))]
+public sealed class ColdPipelineMetricsTests
+{
+    [Fact]
+    public async Task Metrics_ContainersGaugeCountsCreationAndRemoval()
+    {
+        var driver = new FakeContainerDriver();
+        long containers = 0;
+        var created = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "FnPipeline" && instrument.Name == "fnpipeline.containers")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
+        {
+            Interlocked.Add(ref containers, value);
+            if (value > 0)
+            {
+                Interlocked.Increment(ref created);
+            }
+        });
+        listener.Start();
+        await using var executor = new FnExecutor(new FnPipelineOptions { InstanceId = "metrics" }, driver, null, null, null);
+
+        using var result = await executor.InvokeAsync(new FunctionCall { Image = "fnpipeline/testfn", Input = CallInput.FromString("x") });
+        for (var i = 0; i < 500 && driver.Removed == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        created.ShouldBe(1);
+        Interlocked.Read(ref containers).ShouldBe(0);
+    }
+}
