@@ -11,6 +11,9 @@ namespace FnPipeline.Docker;
 /// </summary>
 internal sealed class DockerContainerDriver : IContainerDriver
 {
+    /// <summary>Bound on one create request, which is not cancelled by the caller (see <see cref="CreateContainerAsync"/>).</summary>
+    internal static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(60);
+
     private readonly IDockerClient _client;
     private readonly bool _ownsClient;
     private readonly DockerDriverContext _context;
@@ -108,8 +111,20 @@ internal sealed class DockerContainerDriver : IContainerDriver
         try
         {
             var parameters = CreateParametersBuilder.Build(spec, Settings, networkMode);
-            var created = await _client.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Not cancelled mid-request: dockerd finishes a create whose client went away, and a container created
+            // after we gave up would leak. Creation is quick; it gets its own bound, and the caller's token is
+            // honoured right after, with the container removed.
+            using var bounded = new CancellationTokenSource(CreateTimeout, _context.Time);
+            var created = await _client.Containers.CreateContainerAsync(parameters, bounded.Token).ConfigureAwait(false);
             DockerLog.ContainerCreated(_logger, new TruncatedId(created.ID), spec.Name, networkMode);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await _context.Remover.RemoveAsync(created.ID).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var handle = new DockerContainerHandle(_context, created.ID, spec.Name, networkMode, release);
             release = null;
             return handle;
@@ -118,9 +133,9 @@ internal sealed class DockerContainerDriver : IContainerDriver
         {
             throw new FnCallException(error, e);
         }
-        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // The engine may have created the container before the client gave up: remove it by its unique name.
+            // The connection broke or the bound passed: the engine may still have created it. Remove it by its unique name.
             await _context.Remover.RemoveAsync(spec.Name).ConfigureAwait(false);
             throw;
         }

@@ -121,7 +121,8 @@ internal sealed class PreForkPool : IAsyncDisposable
             string? id = null;
             try
             {
-                id = await CreateAsync(index, token).ConfigureAwait(false);
+                id = await CreateAsync(index).ConfigureAwait(false);
+                token.ThrowIfCancellationRequested();
                 await _context.Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), token).ConfigureAwait(false);
                 var exited = _context.Client.Containers.WaitContainerAsync(id, token);
                 Offer(id);
@@ -155,7 +156,7 @@ internal sealed class PreForkPool : IAsyncDisposable
         firstAttempt.TrySetResult();
     }
 
-    private async Task<string> CreateAsync(int index, CancellationToken cancellationToken)
+    private async Task<string> CreateAsync(int index)
     {
         var settings = _context.Settings;
         var networks = settings.PreForkNetworks;
@@ -178,14 +179,16 @@ internal sealed class PreForkPool : IAsyncDisposable
                 NetworkMode = networks.Count == 0 ? "" : networks[index % networks.Count],
             },
         };
+        // Not cancelled by disposal mid-request: dockerd finishes a create whose client went away, and that placeholder
+        // would leak. The slot loop checks the stop token right after and removes what it created.
+        using var bounded = new CancellationTokenSource(DockerContainerDriver.CreateTimeout, _context.Time);
         try
         {
-            var created = await _context.Client.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
+            var created = await _context.Client.Containers.CreateContainerAsync(parameters, bounded.Token).ConfigureAwait(false);
             return created.ID;
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
-            // Disposal may cancel the request after the engine created the placeholder: remove it by name.
             await _context.Remover.RemoveAsync(name).ConfigureAwait(false);
             throw;
         }
