@@ -161,6 +161,12 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         }
 
         var started = _time.GetTimestamp();
+        if (stage is EnsureImageStage)
+        {
+            // Queue time: from submission until the first stage took the call (backpressure included).
+            context.Timings.Queue = _time.GetElapsedTime(context.EnqueuedAt, started);
+        }
+
         try
         {
             context.Token.ThrowIfCancellationRequested();

@@ -289,6 +289,38 @@ public sealed class ColdPipelineTests
     }
 
     [Fact]
+    public async Task InvokeAsync_WaitingBehindAFullPipeline_ReportsQueueTime()
+    {
+        var time = new FakeTimeProvider();
+        var driver = new FakeContainerDriver { RunGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var executor = CreateSut(driver, o =>
+        {
+            o.Stages.ImageParallelism = 1;
+            o.Stages.BufferPerStage = 1;
+            o.Stages.CreateParallelism = 1;
+            o.Stages.StartParallelism = 1;
+            o.Stages.RunParallelism = 1;
+            o.MaxContainers = 1;
+        }, time);
+        var first = executor.InvokeAsync(Echo("first"));
+        await WaitUntil(() => driver.Created == 1);
+        var waiting = Enumerable.Range(0, 6).Select(i => executor.InvokeAsync(Echo($"w{i}"))).ToArray();
+        await Task.Delay(100);
+
+        time.Advance(TimeSpan.FromSeconds(3));
+        driver.RunGate.SetResult();
+        using var firstResult = await first;
+        var results = await Task.WhenAll(waiting);
+
+        firstResult.Timings.Queue.ShouldBe(TimeSpan.Zero);
+        results.Max(r => r.Timings.Queue).ShouldBe(TimeSpan.FromSeconds(3));
+        foreach (var r in results)
+        {
+            r.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task DisposeAsync_DrainsInFlightCallsThenRefusesNewOnes()
     {
         var driver = new FakeContainerDriver { Behavior = _ => new FakeBehavior { RunTime = TimeSpan.FromMilliseconds(100) } };
