@@ -11,9 +11,6 @@ namespace FnPipeline.Docker;
 /// </summary>
 internal sealed class DockerContainerDriver : IContainerDriver
 {
-    /// <summary>Bound on one create request, which is not cancelled by the caller (see <see cref="CreateContainerAsync"/>).</summary>
-    internal static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(60);
-
     private readonly IDockerClient _client;
     private readonly bool _ownsClient;
     private readonly DockerDriverContext _context;
@@ -112,32 +109,21 @@ internal sealed class DockerContainerDriver : IContainerDriver
         {
             var parameters = CreateParametersBuilder.Build(spec, Settings, networkMode);
             cancellationToken.ThrowIfCancellationRequested();
-
-            // Not cancelled mid-request: dockerd finishes a create whose client went away, and a container created
-            // after we gave up would leak. Creation is quick; it gets its own bound, and the caller's token is
-            // honoured right after, with the container removed.
-            using var bounded = new CancellationTokenSource(CreateTimeout, _context.Time);
-            var created = await _client.Containers.CreateContainerAsync(parameters, bounded.Token).ConfigureAwait(false);
-            DockerLog.ContainerCreated(_logger, new TruncatedId(created.ID), spec.Name, networkMode);
+            var id = await ContainerCreator.CreateAsync(_context, parameters).ConfigureAwait(false);
+            DockerLog.ContainerCreated(_logger, new TruncatedId(id), spec.Name, networkMode);
             if (cancellationToken.IsCancellationRequested)
             {
-                await _context.Remover.RemoveAsync(created.ID).ConfigureAwait(false);
+                await _context.Remover.RemoveAsync(id).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var handle = new DockerContainerHandle(_context, created.ID, spec.Name, networkMode, release);
+            var handle = new DockerContainerHandle(_context, id, spec.Name, networkMode, release);
             release = null;
             return handle;
         }
         catch (DockerApiException e) when (CreateFailures.Map(e, spec) is { } error)
         {
             throw new FnCallException(error, e);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            // The connection broke or the bound passed: the engine may still have created it. Remove it by its unique name.
-            await _context.Remover.RemoveAsync(spec.Name).ConfigureAwait(false);
-            throw;
         }
         finally
         {

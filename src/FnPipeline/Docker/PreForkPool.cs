@@ -179,19 +179,8 @@ internal sealed class PreForkPool : IAsyncDisposable
                 NetworkMode = networks.Count == 0 ? "" : networks[index % networks.Count],
             },
         };
-        // Not cancelled by disposal mid-request: dockerd finishes a create whose client went away, and that placeholder
-        // would leak. The slot loop checks the stop token right after and removes what it created.
-        using var bounded = new CancellationTokenSource(DockerContainerDriver.CreateTimeout, _context.Time);
-        try
-        {
-            var created = await _context.Client.Containers.CreateContainerAsync(parameters, bounded.Token).ConfigureAwait(false);
-            return created.ID;
-        }
-        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
-        {
-            await _context.Remover.RemoveAsync(name).ConfigureAwait(false);
-            throw;
-        }
+        // Not cancelled by disposal mid-request; the slot loop checks the stop token right after and removes it.
+        return await ContainerCreator.CreateAsync(_context, parameters).ConfigureAwait(false);
     }
 
     private void Offer(string containerId)
