@@ -65,6 +65,27 @@ if [ -n "$leaked" ]; then
   failed=$((failed + 1))
 fi
 
+# The failed tests again, by name with the first lines of their message, so that the end of the
+# log (often all a CI page shows) says what failed.
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  awk '
+    function unescape(s) { gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s);
+                           gsub(/&apos;/, "\047", s); gsub(/&#xD;/, "", s); gsub(/&#xA;/, " ", s);
+                           gsub(/&amp;/, "\\&", s); return s }
+    /<UnitTestResult / {
+      failed = ($0 ~ / outcome="Failed"/); lines = 0
+      if (failed && match($0, / testName="[^"]*"/))
+        print "test: FAILED " unescape(substr($0, RSTART + 11, RLENGTH - 12))
+    }
+    failed && /<Message>/ { inmsg = 1; sub(/.*<Message>/, "") }
+    failed && inmsg {
+      done = sub(/<\/Message>.*/, "")
+      if (lines < 6 && $0 != "") { print "test:     " unescape($0); lines++ }
+      if (done) { inmsg = 0; failed = 0 }
+    }' "$trx"
+done
+
 echo "test: $files result file(s) in $results; total time $((SECONDS - start))s"
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "test: no test ran"
