@@ -69,11 +69,6 @@ internal sealed class FunctionEndpoints(
             await FailAsync(context, route, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
             return;
         }
-        catch (NotSupportedException e)
-        {
-            await FailAsync(context, route, StatusCodes.Status501NotImplemented, e.Message).ConfigureAwait(false);
-            return;
-        }
         catch (FnEngineException e)
         {
             GatewayLog.EngineFailed(logger, name, e);

@@ -84,7 +84,7 @@ internal static class InvokeRunner
         }
     }
 
-    /// <summary>The call's result, or the exit code of why there is none (invalid call, no hot pool, engine failure).</summary>
+    /// <summary>The call's result, or the exit code of why there is none (invalid call, engine failure).</summary>
     private static async Task<(InvocationResult? Result, int ExitCode)> CallAsync(FnExecutor executor, InvokeRequest request, CancellationToken cancellationToken)
     {
         try
@@ -94,11 +94,6 @@ internal static class InvokeRunner
         catch (InvalidFunctionCallException e)
         {
             return (null, await FailAsync(ExitCodes.Usage, e.Message).ConfigureAwait(false));
-        }
-        catch (NotSupportedException e)
-        {
-            var format = request.Format == FunctionFormat.HttpStream ? "http-stream" : "default";
-            return (null, await FailAsync(ExitCodes.Engine, $"{format} calls are not available: {e.Message}").ConfigureAwait(false));
         }
         catch (FnEngineException e)
         {

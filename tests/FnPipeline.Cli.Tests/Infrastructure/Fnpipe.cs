@@ -4,7 +4,7 @@ using CliWrap.Buffered;
 
 namespace FnPipeline.Cli.Tests.Infrastructure;
 
-/// <summary>Runs the built <c>fnpipe</c> as a process (<c>dotnet fnpipe.dll ...</c>) through CliWrap; never throws on exit codes.</summary>
+/// <summary>Runs the built <c>fnpipe</c> as a process (<c>dotnet exec fnpipe.dll ...</c>) through CliWrap; never throws on exit codes.</summary>
 public static class Fnpipe
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
@@ -17,9 +17,14 @@ public static class Fnpipe
         .Single(a => a.Key == "RepositoryRoot").Value!;
 
     /// <summary>A command for <c>fnpipe</c> with <paramref name="arguments"/>; <paramref name="environment"/> adds or overrides variables.</summary>
+    /// <remarks>
+    /// Started through <c>env --default-signal=INT</c> (which then execs, keeping the process id): a test run launched
+    /// in the background of a script inherits SIGINT ignored, .NET keeps an inherited ignore, and the tests that
+    /// press Ctrl-C would then measure the launcher rather than fnpipe.
+    /// </remarks>
     public static Command Command(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
-        CliWrap.Cli.Wrap("dotnet")
-            .WithArguments(["exec", DllPath, .. arguments])
+        CliWrap.Cli.Wrap("env")
+            .WithArguments(["--default-signal=INT", "dotnet", "exec", DllPath, .. arguments])
             .WithEnvironmentVariables(env =>
             {
                 env.Set("DOTNET_NOLOGO", "1");

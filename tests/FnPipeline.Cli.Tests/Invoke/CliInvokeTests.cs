@@ -200,14 +200,6 @@ public sealed class CliInvokeTests(EngineFixture engine)
     {
         var result = await Fnpipe.InvokeAsync(TestImages.TestFunction, "hot hello", "--format", "http-stream");
 
-        if (result.StandardError.Contains("no hot pool", StringComparison.Ordinal))
-        {
-            // Until the executor wires the hot pool in, http-stream calls are refused as an engine limitation.
-            result.ExitCode.ShouldBe(6);
-            result.StandardError.ShouldStartWith("fnpipe: http-stream calls are not available: ");
-            return;
-        }
-
         result.ExitCode.ShouldBe(0, result.StandardError);
         result.StandardOutput.ShouldBe("hot hello");
         result.StandardError.ShouldContain("function status 200");
