@@ -31,8 +31,9 @@ internal sealed record HotPoolSettings
     /// <summary>Bound on one pause or unpause; Fn used 5 s for freeze and thaw.</summary>
     public TimeSpan PauseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a failed call waits for the engine to report the container's exit, to name its code.</summary>
-    public TimeSpan ExitReportGrace { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long a failed call waits for the engine to report the container's exit, to name its code.
+    /// Only a broken exchange pays it; a loaded engine can take over a second to report a crash.</summary>
+    public TimeSpan ExitReportGrace { get; init; } = TimeSpan.FromSeconds(3);
 
     public static HotPoolSettings From(FnPipelineOptions options)
     {
