@@ -36,6 +36,11 @@ public static class FnPipelineEnvironment
         ("FNPIPELINE_INIT", (o, v) => o.EnableInit = Bool(v)),
         ("FNPIPELINE_MAX_TMPFS_INODES", (o, v) => o.MaxTmpFsInodes = Long(v)),
         ("FNPIPELINE_PIDS_LIMIT", (o, v) => o.PidsLimit = Long(v)),
+        ("FNPIPELINE_UNPRIVILEGED", (o, v) => o.Unprivileged = Bool(v)),
+        ("FNPIPELINE_ULIMIT_NOFILE", (o, v) => o.Ulimits.OpenFiles = OptionalLong(v)),
+        ("FNPIPELINE_ULIMIT_MEMLOCK", (o, v) => o.Ulimits.LockedMemoryBytes = OptionalLong(v)),
+        ("FNPIPELINE_ULIMIT_SIGPENDING", (o, v) => o.Ulimits.PendingSignals = OptionalLong(v)),
+        ("FNPIPELINE_ULIMIT_MSGQUEUE", (o, v) => o.Ulimits.MessageQueueBytes = OptionalLong(v)),
         ("FNPIPELINE_MAX_CONCURRENT_REMOVALS", (o, v) => o.MaxConcurrentRemovals = Int(v)),
         ("FNPIPELINE_HEALTHCHECK_POLL_MS", (o, v) => o.HealthcheckPollInterval = Millis(v)),
         ("FNPIPELINE_DRAIN_TIMEOUT_MS", (o, v) => o.DrainTimeout = Millis(v)),
@@ -100,6 +105,9 @@ public static class FnPipelineEnvironment
 
     private static long Long(string value) =>
         long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException("not an integer");
+
+    /// <summary>Empty means unset (the engine's default).</summary>
+    private static long? OptionalLong(string value) => value.Length == 0 ? null : Long(value);
 
     private static TimeSpan Millis(string value) => TimeSpan.FromMilliseconds(Long(value));
 

@@ -82,6 +82,16 @@ public sealed class FnPipelineOptions
     [Range(0, long.MaxValue)]
     public long PidsLimit { get; set; }
 
+    /// <summary>
+    /// Run function containers unprivileged, as Fn does by default: user <c>1000:1000</c>, every capability dropped,
+    /// <c>no-new-privileges</c>. Off by default because images made for root (and their volumes) may not work as
+    /// another user; turn it on for functions you did not write.
+    /// </summary>
+    public bool Unprivileged { get; set; }
+
+    /// <summary>Resource limits of every function container; unset ones keep the engine's defaults.</summary>
+    public UlimitOptions Ulimits { get; } = new();
+
     /// <summary>Most container removals at once: Debian's dockerd 20.10 can deadlock when ~100 run together.</summary>
     [Range(1, 1000)]
     public int MaxConcurrentRemovals { get; set; } = 8;

@@ -24,6 +24,7 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
         AddAnnotationProblems(problems, options.Stages, "Stages.");
         AddAnnotationProblems(problems, options.PreForkPool, "PreForkPool.");
         AddAnnotationProblems(problems, options.Hot, "Hot.");
+        AddAnnotationProblems(problems, options.Ulimits, "Ulimits.");
         CheckTimes(problems, options);
         CheckHot(problems, options.Hot);
         if (options.ImageLoadFile is { } file && !File.Exists(file))
@@ -126,7 +127,14 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
         {
             foreach (var result in results)
             {
-                problems.Add(prefix + result.ErrorMessage);
+                // "The field Size must be…" becomes "The field PreForkPool.Size must be…".
+                var message = result.ErrorMessage ?? "is invalid";
+                foreach (var member in result.MemberNames)
+                {
+                    message = message.Replace($" {member} ", $" {prefix}{member} ", StringComparison.Ordinal);
+                }
+
+                problems.Add(message);
             }
         }
     }

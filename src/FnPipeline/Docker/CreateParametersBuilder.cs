@@ -5,12 +5,15 @@ namespace FnPipeline.Docker;
 
 /// <summary>
 /// Turns a <see cref="Driver.ContainerSpec"/> into the engine's create request, one <c>Configure*</c> step per concern
-/// in Fn's cookie order (labels, logger, memory, cmd, env, CPU, fs size, pids, tmpfs, volumes, workdir, network,
-/// hostname), plus stdin.
+/// in Fn's cookie order (labels, logger, memory, cmd, env, CPU, fs size, pids, ulimits, tmpfs, volumes, workdir,
+/// network, hostname, security), plus stdin.
 /// </summary>
 internal static class CreateParametersBuilder
 {
     public const long CpuPeriodMicroseconds = 100_000;
+
+    /// <summary>The user an unprivileged container runs as (Fn's choice).</summary>
+    public const string UnprivilegedUser = "1000:1000";
 
     /// <summary>Builds the request; <paramref name="networkMode"/> is the network the driver already picked.</summary>
     public static CreateContainerParameters Build(Driver.ContainerSpec spec, DockerDriverSettings settings, string networkMode)
@@ -33,11 +36,13 @@ internal static class CreateParametersBuilder
         ConfigureCpu(parameters, spec.Resources.MilliCpus);
         ConfigureFsSize(parameters, spec.Resources.FsSizeMB);
         ConfigurePids(parameters, spec.Resources.PidsLimit > 0 ? spec.Resources.PidsLimit : settings.PidsLimit);
+        ConfigureUlimits(parameters, settings.Ulimits);
         ConfigureTmpFs(parameters, spec.Resources.TmpFsMB, spec.Resources.TmpFsInodes > 0 ? spec.Resources.TmpFsInodes : settings.MaxTmpFsInodes, spec.ReadOnlyRootFs);
         ConfigureVolumes(parameters, spec.Volumes);
         ConfigureWorkDir(parameters, spec.WorkingDirectory);
         ConfigureNetwork(parameters, networkMode);
         ConfigureHostname(parameters, spec.Hostname);
+        ConfigureSecurity(parameters, settings.Unprivileged);
         ConfigureStdin(parameters, spec.AttachStdin);
         return parameters;
     }
@@ -126,6 +131,31 @@ internal static class CreateParametersBuilder
         {
             HostOf(parameters).PidsLimit = pidsLimit;
         }
+    }
+
+    /// <summary>Soft and hard alike, as Fn's configureULimits.</summary>
+    public static void ConfigureUlimits(CreateContainerParameters parameters, IReadOnlyList<KeyValuePair<string, long>> ulimits)
+    {
+        if (ulimits.Count > 0)
+        {
+            HostOf(parameters).Ulimits = ulimits.Select(u => new Ulimit { Name = u.Key, Soft = u.Value, Hard = u.Value }).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Fn's configureSecurity, when asked: user 1000:1000, no capabilities, and no way to gain privileges (setuid
+    /// binaries). The hot pool's socket directories are already open to any user.
+    /// </summary>
+    public static void ConfigureSecurity(CreateContainerParameters parameters, bool unprivileged)
+    {
+        if (!unprivileged)
+        {
+            return;
+        }
+
+        parameters.User = UnprivilegedUser;
+        HostOf(parameters).CapDrop = ["ALL"];
+        HostOf(parameters).SecurityOpt = ["no-new-privileges"];
     }
 
     /// <summary>

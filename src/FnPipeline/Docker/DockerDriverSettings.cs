@@ -17,6 +17,11 @@ internal sealed record DockerDriverSettings
 
     public long PidsLimit { get; init; }
 
+    public bool Unprivileged { get; init; }
+
+    /// <summary>Name (as the engine spells it) and value of every ulimit that is set.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> Ulimits { get; init; } = [];
+
     public int MaxConcurrentRemovals { get; init; } = 8;
 
     public TimeSpan HealthcheckPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
@@ -57,6 +62,8 @@ internal sealed record DockerDriverSettings
             ReapOrphans = options.ReapOrphans,
             MaxTmpFsInodes = options.MaxTmpFsInodes,
             PidsLimit = options.PidsLimit,
+            Unprivileged = options.Unprivileged,
+            Ulimits = UlimitsOf(options.Ulimits),
             MaxConcurrentRemovals = Math.Max(1, options.MaxConcurrentRemovals),
             HealthcheckPollInterval = options.HealthcheckPollInterval > TimeSpan.Zero ? options.HealthcheckPollInterval : TimeSpan.FromMilliseconds(100),
             PullTimeout = options.PullTimeout,
@@ -68,5 +75,17 @@ internal sealed record DockerDriverSettings
             PreForkUseOnce = options.PreForkPool.UseOnce,
             PreForkNetworks = [.. options.PreForkPool.Networks],
         };
+    }
+
+    private static KeyValuePair<string, long>[] UlimitsOf(UlimitOptions ulimits)
+    {
+        (string Name, long? Value)[] all =
+        [
+            ("nofile", ulimits.OpenFiles),
+            ("memlock", ulimits.LockedMemoryBytes),
+            ("sigpending", ulimits.PendingSignals),
+            ("msgqueue", ulimits.MessageQueueBytes),
+        ];
+        return [.. all.Where(u => u.Value is not null).Select(u => KeyValuePair.Create(u.Name, u.Value!.Value))];
     }
 }

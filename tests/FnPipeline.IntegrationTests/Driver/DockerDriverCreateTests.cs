@@ -59,6 +59,61 @@ public sealed class DockerDriverCreateTests(DockerEngineFixture engine) : IAsync
     }
 
     [Fact]
+    public async Task Ulimits_ReachTheFunctionsProcess()
+    {
+        await using var driver = CreateDriver(engine, o =>
+        {
+            o.Ulimits.OpenFiles = 321;
+            o.Ulimits.LockedMemoryBytes = 65536;
+            o.Ulimits.PendingSignals = 77;
+            o.Ulimits.MessageQueueBytes = 4096;
+        });
+        var stdout = new CollectingSink();
+        var spec = Spec(TestImages.Busybox, "sh", "-c", "grep -E 'open files|locked memory|pending signals|msgqueue' /proc/self/limits");
+
+        var (exit, _) = await RunAsync(driver, spec, Io(null, stdout));
+
+        exit.ExitCode.ShouldBe(0);
+        // Soft and hard limits, as /proc prints them.
+        var limits = stdout.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+            .ToList();
+        limits.ShouldBe(
+        [
+            "Max locked memory 65536 65536 bytes",
+            "Max open files 321 321 files",
+            "Max pending signals 77 77 signals",
+            "Max msgqueue size 4096 4096 bytes",
+        ], ignoreOrder: true, stdout.Text);
+    }
+
+    [Fact]
+    public async Task Unprivileged_RunsAsUser1000_WithoutCapabilities_OrNewPrivileges()
+    {
+        await using var driver = CreateDriver(engine, o => o.Unprivileged = true);
+        var stdout = new CollectingSink();
+        var spec = Spec(TestImages.Busybox, "sh", "-c", "id -u; id -g; grep -E '^(CapEff|NoNewPrivs):' /proc/self/status; touch /tmp/x && echo tmp-writable")
+            with { ReadOnlyRootFs = true };
+
+        var (exit, _) = await RunAsync(driver, spec, Io(null, stdout));
+
+        exit.ExitCode.ShouldBe(0);
+        stdout.Text.Replace("\t", " ", StringComparison.Ordinal)
+            .ShouldBe("1000\n1000\nCapEff: 0000000000000000\nNoNewPrivs: 1\ntmp-writable\n");
+    }
+
+    [Fact]
+    public async Task Privileged_ByDefault_RunsAsTheImagesUser()
+    {
+        var stdout = new CollectingSink();
+
+        var (exit, _) = await RunAsync(_driver, Spec(TestImages.Busybox, "sh", "-c", "id -u; grep -E '^NoNewPrivs:' /proc/self/status"), Io(null, stdout));
+
+        exit.ExitCode.ShouldBe(0);
+        stdout.Text.Replace("\t", " ", StringComparison.Ordinal).ShouldBe("0\nNoNewPrivs: 0\n");
+    }
+
+    [Fact]
     public async Task Network_DefaultsToNone_AndTheHostnameIsSet()
     {
         await using var handle = await _driver.CreateContainerAsync(Spec(TestImages.Busybox, "true") with { Hostname = "fn-host" });

@@ -187,6 +187,19 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
     }
 
     [Fact]
+    public async Task Unprivileged_ServesCallsAsUser1000()
+    {
+        await using var kit = await StartAsync(engine, o => o.Unprivileged = true);
+
+        using var result = await kit.InvokeAsync(Call(Image, "as-1000"));
+
+        result.OutputAsString().ShouldBe("as-1000", result.ToString());
+        var inspect = await engine.Client.Containers.InspectContainerAsync(result.ContainerId!);
+        inspect.Config!.User.ShouldBe("1000:1000");
+        inspect.HostConfig!.CapDrop.ShouldBe(["ALL"]);
+    }
+
+    [Fact]
     public async Task DirectBind_Works()
     {
         await using var kit = await StartAsync(engine);

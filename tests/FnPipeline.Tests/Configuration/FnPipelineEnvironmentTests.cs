@@ -28,6 +28,25 @@ public sealed class FnPipelineEnvironmentTests
     }
 
     [Fact]
+    public void Apply_UnprivilegedAndUlimits()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["FNPIPELINE_UNPRIVILEGED"] = "1",
+            ["FNPIPELINE_ULIMIT_NOFILE"] = "1024",
+            ["FNPIPELINE_ULIMIT_MEMLOCK"] = "65536",
+            ["FNPIPELINE_ULIMIT_SIGPENDING"] = "",
+            ["FNPIPELINE_ULIMIT_MSGQUEUE"] = "819200",
+        };
+
+        var options = FnPipelineEnvironment.Apply(new FnPipelineOptions(), env.GetValueOrDefault);
+
+        options.Unprivileged.ShouldBeTrue();
+        (options.Ulimits.OpenFiles, options.Ulimits.LockedMemoryBytes, options.Ulimits.PendingSignals, options.Ulimits.MessageQueueBytes)
+            .ShouldBe((1024L, 65536L, (long?)null, 819200L));
+    }
+
+    [Fact]
     public void Apply_MalformedValues_ListsEveryOne()
     {
         var env = new Dictionary<string, string>

@@ -24,6 +24,30 @@ public sealed class CreateParametersBuilderTests
         p.HostConfig!.Tmpfs.ShouldBeNull();
         p.HostConfig!.StorageOpt.ShouldBeNull();
         p.HostConfig!.PidsLimit.ShouldBe(64);
+        p.HostConfig!.Ulimits.ShouldBeNull();
+        p.User.ShouldBeNullOrEmpty();
+        p.HostConfig!.CapDrop.ShouldBeNull();
+        p.HostConfig!.SecurityOpt.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Ulimits_AreSoftAndHardAlike()
+    {
+        var settings = Settings with { Ulimits = [new("nofile", 256), new("memlock", 65536)] };
+
+        var ulimits = CreateParametersBuilder.Build(Spec(), settings, "none").HostConfig!.Ulimits!;
+
+        ulimits.Select(u => (u.Name, u.Soft, u.Hard)).ShouldBe([("nofile", 256L, 256L), ("memlock", 65536L, 65536L)]);
+    }
+
+    [Fact]
+    public void Unprivileged_RunsAsUser1000WithoutCapabilitiesOrNewPrivileges()
+    {
+        var p = CreateParametersBuilder.Build(Spec(), Settings with { Unprivileged = true }, "none");
+
+        p.User.ShouldBe("1000:1000");
+        p.HostConfig!.CapDrop.ShouldBe(["ALL"]);
+        p.HostConfig!.SecurityOpt.ShouldBe(["no-new-privileges"]);
     }
 
     [Fact]
