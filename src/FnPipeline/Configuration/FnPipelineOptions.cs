@@ -89,6 +89,12 @@ public sealed class FnPipelineOptions
     /// </summary>
     public bool Unprivileged { get; set; }
 
+    /// <summary>
+    /// Run images that declare <c>VOLUME</c>s (each container then gets anonymous volumes on the host). Off by default,
+    /// as in Fn: such calls fail with 400 before any container is created.
+    /// </summary>
+    public bool AllowImageVolumes { get; set; }
+
     /// <summary>Resource limits of every function container; unset ones keep the engine's defaults.</summary>
     public UlimitOptions Ulimits { get; } = new();
 

@@ -94,10 +94,19 @@ internal sealed class DockerContainerDriver : IContainerDriver
         }
     }
 
-    public Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
+    public async Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return _images.EnsureImageAsync(image, credentials, cancellationToken);
+        var inspection = await _images.EnsureImageAsync(image, credentials, cancellationToken).ConfigureAwait(false);
+        if (!Settings.AllowImageVolumes)
+        {
+            // Just pulled: one more look. Gone again already: the create will say so (503).
+            inspection ??= await _images.InspectAsync(image, cancellationToken).ConfigureAwait(false);
+            if (inspection?.Config?.Volumes is { Count: > 0 } volumes)
+            {
+                throw new FnCallException(ImageErrors.DeclaresVolumes(image, volumes.Keys));
+            }
+        }
     }
 
     public async Task<IContainerHandle> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default)

@@ -19,6 +19,8 @@ internal sealed record DockerDriverSettings
 
     public bool Unprivileged { get; init; }
 
+    public bool AllowImageVolumes { get; init; }
+
     /// <summary>Name (as the engine spells it) and value of every ulimit that is set.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> Ulimits { get; init; } = [];
 
@@ -63,6 +65,7 @@ internal sealed record DockerDriverSettings
             MaxTmpFsInodes = options.MaxTmpFsInodes,
             PidsLimit = options.PidsLimit,
             Unprivileged = options.Unprivileged,
+            AllowImageVolumes = options.AllowImageVolumes,
             Ulimits = UlimitsOf(options.Ulimits),
             MaxConcurrentRemovals = Math.Max(1, options.MaxConcurrentRemovals),
             HealthcheckPollInterval = options.HealthcheckPollInterval > TimeSpan.Zero ? options.HealthcheckPollInterval : TimeSpan.FromMilliseconds(100),

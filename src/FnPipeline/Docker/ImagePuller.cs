@@ -36,27 +36,29 @@ internal sealed class ImagePuller : IDisposable
     /// <summary>Transfers started so far (joined pulls do not count): lets tests see that waiters shared one.</summary>
     public long TransfersStarted => Interlocked.Read(ref _transfersStarted);
 
-    public async Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
+    /// <summary>The image's inspection when the engine had it; <c>null</c> when it had to be pulled.</summary>
+    public async Task<ImageInspectResponse?> EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(image);
-        if (await ExistsAsync(image, cancellationToken).ConfigureAwait(false))
+        if (await InspectAsync(image, cancellationToken).ConfigureAwait(false) is { } present)
         {
-            return;
+            return present;
         }
 
         await PullAsync(image, credentials, cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
-    public async Task<bool> ExistsAsync(string image, CancellationToken cancellationToken = default)
+    /// <summary>The engine's inspection of <paramref name="image"/>, or <c>null</c> when it does not have it.</summary>
+    public async Task<ImageInspectResponse?> InspectAsync(string image, CancellationToken cancellationToken = default)
     {
         try
         {
-            await _client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
-            return true;
+            return await _client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
         }
         catch (DockerApiException e) when (DockerErrors.IsNotFound(e))
         {
-            return false;
+            return null;
         }
     }
 

@@ -3,7 +3,7 @@ namespace FnPipeline;
 /// <summary>What went wrong with a call. Each kind has an HTTP-style status (see <see cref="FnError.StatusCode"/>).</summary>
 public enum FnErrorKind
 {
-    /// <summary>The call was invalid (400).</summary>
+    /// <summary>The call was invalid (400), or its image is one the executor refuses (it declares volumes).</summary>
     InvalidCall,
 
     /// <summary>The executor or the engine is saturated; retry later (503).</summary>

@@ -267,7 +267,7 @@ public sealed class DockerDriverCreateTests(DockerEngineFixture engine) : IAsync
     [Fact]
     public async Task AttachAndStart_WaitsForTheImagesHealthcheckToPass()
     {
-        var image = await HealthcheckImage.CreateAsync(engine.Client);
+        var image = await DerivedImage.WithHealthcheckAsync(engine.Client);
         try
         {
             var spec = Spec(image, "sh", "-c", "sleep 1; touch /tmp/ready; sleep 30");
@@ -281,7 +281,7 @@ public sealed class DockerDriverCreateTests(DockerEngineFixture engine) : IAsync
         }
         finally
         {
-            await HealthcheckImage.RemoveAsync(engine.Client, image);
+            await DerivedImage.RemoveAsync(engine.Client, image);
         }
     }
 }

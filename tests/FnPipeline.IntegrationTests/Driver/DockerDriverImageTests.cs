@@ -36,6 +36,55 @@ public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryI
     }
 
     [Fact]
+    public async Task ImageDeclaringVolumes_IsRefusedWith400_UnlessAllowed()
+    {
+        var image = await DerivedImage.WithVolumesAsync(engine.Client, "/data", "/cache");
+        try
+        {
+            var refused = await Should.ThrowAsync<FnCallException>(() => _driver.EnsureImageAsync(image, credentials: null));
+            await using var allowing = await StartDriverAsync(engine, o => o.AllowImageVolumes = true);
+            await allowing.EnsureImageAsync(image, credentials: null);
+
+            refused.Error.Kind.ShouldBe(FnErrorKind.InvalidCall);
+            refused.Error.StatusCode.ShouldBe(400);
+            refused.Error.Message.ShouldStartWith($"Image '{image}' declares volumes (/cache, /data): refused");
+        }
+        finally
+        {
+            await DerivedImage.RemoveAsync(engine.Client, image);
+        }
+    }
+
+    [Fact]
+    public async Task PulledImage_DeclaringVolumes_IsRefusedToo()
+    {
+        var local = await DerivedImage.WithVolumesAsync(engine.Client, "/data");
+        string? remote = null;
+        try
+        {
+            remote = await registry.PushAsync(local, "vol-" + Guid.NewGuid().ToString("N")[..12]);
+            await DerivedImage.RemoveAsync(engine.Client, remote);
+            await DerivedImage.RemoveAsync(engine.Client, local);
+
+            var refused = await Should.ThrowAsync<FnCallException>(() => _driver.EnsureImageAsync(remote, Valid));
+
+            _driver.PullTransfersStarted.ShouldBe(1);
+            refused.Error.StatusCode.ShouldBe(400);
+            refused.Error.Message.ShouldStartWith($"Image '{remote}' declares volumes (/data): refused");
+        }
+        finally
+        {
+            foreach (var image in new[] { local, remote })
+            {
+                if (image is not null && await registry.IsPresentAsync(image))
+                {
+                    await DerivedImage.RemoveAsync(engine.Client, image);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task MissingImage_WithExplicitCredentials_IsPulled()
     {
         await _driver.EnsureImageAsync(registry.Image, Valid);
@@ -125,11 +174,19 @@ public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryI
     [Fact]
     public async Task ConcurrentEnsures_WithDifferentCredentials_AreSeparateTransfers()
     {
-        var good = _driver.EnsureImageAsync(registry.Image, Valid);
+        // The wrong credentials go first and the right ones follow once that transfer has started: started together,
+        // the right ones could finish before the wrong ones even looked, which would then find the image and not pull.
         var bad = _driver.EnsureImageAsync(registry.Image, new RegistryCredentials(RegistryImageFixture.User, "wrong"));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_driver.PullTransfersStarted == 0 && !bad.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1);
+        }
+
+        var good = _driver.EnsureImageAsync(registry.Image, Valid);
 
         await good;
-        await Should.ThrowAsync<FnCallException>(() => bad);
+        (await Should.ThrowAsync<FnCallException>(() => bad)).Error.StatusCode.ShouldBe(401);
         _driver.PullTransfersStarted.ShouldBe(2);
     }
 

@@ -33,15 +33,7 @@ public sealed class RegistryImageFixture : IAsyncLifetime
     {
         _client = new DockerClientBuilder().WithEndpoint(new Uri(
             Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : DockerEngineFixture.DefaultEndpoint)).Build();
-        await Client.Images.TagImageAsync(TestImages.Busybox, new ImageTagParameters { RepositoryName = Repository, Tag = Tag });
-        var progress = new ErrorCollector();
-        await Client.Images.PushImageAsync(Image, new ImagePushParameters { Tag = Tag }, Auth, progress);
-        if (progress.Error is { } error)
-        {
-            throw new InvalidOperationException(
-                $"Pushing {Image} to the test registry failed: {error}. Start it with 'sudo bash scripts/registry-up.sh'.");
-        }
-
+        await PushAsync(TestImages.Busybox, Tag);
         var inspect = await Client.Images.InspectImageAsync(Image);
         Digest = inspect.RepoDigests.Single(d => d.StartsWith(Repository + "@", StringComparison.Ordinal))[(Repository.Length + 1)..];
         await ForgetAsync();
@@ -56,6 +48,22 @@ public sealed class RegistryImageFixture : IAsyncLifetime
 
         await ForgetAsync();
         _client.Dispose();
+    }
+
+    /// <summary>Pushes <paramref name="localImage"/> to the test registry as <c>{Repository}:{tag}</c>; returns that reference.</summary>
+    public async Task<string> PushAsync(string localImage, string tag)
+    {
+        var reference = $"{Repository}:{tag}";
+        await Client.Images.TagImageAsync(localImage, new ImageTagParameters { RepositoryName = Repository, Tag = tag });
+        var progress = new ErrorCollector();
+        await Client.Images.PushImageAsync(reference, new ImagePushParameters { Tag = tag }, Auth, progress);
+        if (progress.Error is { } error)
+        {
+            throw new InvalidOperationException(
+                $"Pushing {reference} to the test registry failed: {error}. Start it with 'sudo bash scripts/registry-up.sh'.");
+        }
+
+        return reference;
     }
 
     /// <summary>Removes every local name of this fixture's image (tag and digest references), if present.</summary>
