@@ -95,4 +95,56 @@ public sealed class GatewayLifecycleTests(EngineFixture engine)
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task EngineGoneAway_HealthIs503_CallsAre500Json_AndBothRecoverWithIt()
+    {
+        await using var proxy = new EngineSocketProxy(engine.Endpoint);
+        var environment = new Dictionary<string, string?> { ["FNPIPELINE_DOCKER_ENDPOINT"] = proxy.Endpoint };
+        var gateway = await GatewayProcess.StartAsync(GatewayFixture.FunctionsYaml, environment: environment);
+        try
+        {
+            using (var healthy = await gateway.Client.GetAsync("/health"))
+            {
+                healthy.StatusCode.ShouldBe(HttpStatusCode.OK, await healthy.Content.ReadAsStringAsync());
+            }
+
+            await proxy.CutAsync();
+            using (var health = await gateway.Client.GetAsync("/health"))
+            {
+                var body = await health.Content.ReadAsStringAsync();
+                health.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, body);
+                using var json = JsonDocument.Parse(body);
+                json.RootElement.GetProperty("status").GetString().ShouldBe("unhealthy");
+                json.RootElement.GetProperty("engine").GetString().ShouldBe("unreachable");
+                json.RootElement.GetProperty("message").GetString()!.ShouldStartWith($"the engine at {proxy.Endpoint}");
+            }
+
+            using (var call = await gateway.Client.PostAsync("/invoke/echo", new StringContent("nobody home")))
+            {
+                var body = await call.Content.ReadAsStringAsync();
+                call.StatusCode.ShouldBe(HttpStatusCode.InternalServerError, body);
+                call.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+                using var json = JsonDocument.Parse(body);
+                json.RootElement.GetProperty("message").GetString()!.ShouldStartWith("Engine failure: ");
+            }
+
+            proxy.Restore();
+            using (var health = await gateway.Client.GetAsync("/health"))
+            {
+                health.StatusCode.ShouldBe(HttpStatusCode.OK, await health.Content.ReadAsStringAsync());
+            }
+
+            using var again = await gateway.Client.PostAsync("/invoke/echo", new StringContent("back"));
+            again.StatusCode.ShouldBe(HttpStatusCode.OK, await again.Content.ReadAsStringAsync());
+            (await again.Content.ReadAsStringAsync()).ShouldBe("back");
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+        }
+
+        gateway.ExitCode.ShouldBe(0, gateway.Stderr);
+        (await engine.RunContainersAsync()).ShouldBeEmpty();
+    }
 }
