@@ -11,6 +11,8 @@ namespace FnPipeline.IntegrationTests.Driver;
 public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryImageFixture registry)
     : IClassFixture<RegistryImageFixture>, IAsyncLifetime
 {
+    private const int PullJoinedEventId = 108;
+
     private static readonly RegistryCredentials Valid = new(RegistryImageFixture.User, RegistryImageFixture.Password);
 
     private DockerContainerDriver _driver = null!;
@@ -163,11 +165,25 @@ public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryI
     [Fact]
     public async Task FiveConcurrentEnsures_ShareOneTransfer()
     {
-        var ensures = Enumerable.Range(0, 5).Select(_ => _driver.EnsureImageAsync(registry.Image, Valid)).ToList();
+        // A local pull takes ~50 ms: the first transfer's progress is held until the other four have joined it (or, if
+        // the engine already finished, found the image), so that none can look, miss, and start a transfer of its own.
+        using var held = new HeldPullProgress();
+        var logs = new CapturingLoggerFactory();
+        await using var driver = CreateDriver(engine, o => o.ImagePullProgress = held, logs);
+        var ensures = Enumerable.Range(0, 5).Select(_ => driver.EnsureImageAsync(registry.Image, Valid)).ToList();
 
+        await held.Entered.WaitAsync(RunTimeout);
+        var deadline = DateTime.UtcNow + RunTimeout;
+        while (logs.Entries.Count(e => e.EventId == PullJoinedEventId) + ensures.Count(t => t.IsCompleted) < 4 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        held.Release();
         await Task.WhenAll(ensures);
 
-        _driver.PullTransfersStarted.ShouldBe(1);
+        driver.PullTransfersStarted.ShouldBe(1);
+        logs.Entries.Count(e => e.EventId == PullJoinedEventId).ShouldBeGreaterThan(0, "at least one caller joined the transfer");
         (await registry.IsPresentAsync(registry.Image)).ShouldBeTrue();
     }
 
@@ -213,5 +229,24 @@ public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryI
 
         exit.ExitCode.ShouldBe(0);
         stdout.Text.ShouldBe("from the registry");
+    }
+
+    /// <summary>Blocks the first progress report (the transfer's reader) until <see cref="Release"/>.</summary>
+    private sealed class HeldPullProgress : IProgress<ImagePullProgress>, IDisposable
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim _released = new();
+
+        public Task Entered => _entered.Task;
+
+        public void Report(ImagePullProgress value)
+        {
+            _entered.TrySetResult();
+            _released.Wait(RunTimeout);
+        }
+
+        public void Release() => _released.Set();
+
+        public void Dispose() => _released.Dispose();
     }
 }

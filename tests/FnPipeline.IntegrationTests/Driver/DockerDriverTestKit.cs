@@ -13,7 +13,8 @@ internal static class DockerDriverTestKit
     public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>A driver on the test engine; orphan reaping is off (other suites share the engine).</summary>
-    public static DockerContainerDriver CreateDriver(DockerEngineFixture engine, Action<FnPipelineOptions>? configure = null)
+    public static DockerContainerDriver CreateDriver(
+        DockerEngineFixture engine, Action<FnPipelineOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var options = new FnPipelineOptions
         {
@@ -25,7 +26,8 @@ internal static class DockerDriverTestKit
 
         // Placeholders and other containers the driver makes itself carry the test-run labels too (leak check).
         var settings = DockerDriverSettings.From(options) with { ExtraLabels = TestLabels() };
-        return new DockerContainerDriver(settings, FileLoggerProvider.FromEnvironment() ?? NullLoggerFactory.Instance, TimeProvider.System, client: null);
+        return new DockerContainerDriver(
+            settings, loggerFactory ?? FileLoggerProvider.FromEnvironment() ?? NullLoggerFactory.Instance, TimeProvider.System, client: null);
     }
 
     public static async Task<DockerContainerDriver> StartDriverAsync(DockerEngineFixture engine, Action<FnPipelineOptions>? configure = null)

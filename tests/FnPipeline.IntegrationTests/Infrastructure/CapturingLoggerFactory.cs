@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace FnPipeline.IntegrationTests.Hot;
+namespace FnPipeline.IntegrationTests.Infrastructure;
 
-/// <summary>Keeps every log entry (all levels) so engine tests can assert on what the hot pool logged.</summary>
+/// <summary>Keeps every log entry (all levels) so engine tests can assert on what the executor logged.</summary>
 internal sealed class CapturingLoggerFactory : ILoggerFactory
 {
     public ConcurrentQueue<(int EventId, string Message)> Entries { get; } = new();
