@@ -38,6 +38,8 @@ public static class FnPipelineEnvironment
         ("FNPIPELINE_PIDS_LIMIT", (o, v) => o.PidsLimit = Long(v)),
         ("FNPIPELINE_UNPRIVILEGED", (o, v) => o.Unprivileged = Bool(v)),
         ("FNPIPELINE_ALLOW_IMAGE_VOLUMES", (o, v) => o.AllowImageVolumes = Bool(v)),
+        ("FNPIPELINE_IMAGE_CLEAN_MAX_SIZE_MB", (o, v) => o.ImageCleanMaxSizeMB = Long(v)),
+        ("FNPIPELINE_IMAGE_CLEAN_EXEMPT_TAGS", (o, v) => Replace(o.ImageCleanExemptTags, v)),
         ("FNPIPELINE_ULIMIT_NOFILE", (o, v) => o.Ulimits.OpenFiles = OptionalLong(v)),
         ("FNPIPELINE_ULIMIT_MEMLOCK", (o, v) => o.Ulimits.LockedMemoryBytes = OptionalLong(v)),
         ("FNPIPELINE_ULIMIT_SIGPENDING", (o, v) => o.Ulimits.PendingSignals = OptionalLong(v)),

@@ -95,6 +95,17 @@ public sealed class FnPipelineOptions
     /// </summary>
     public bool AllowImageVolumes { get; set; }
 
+    /// <summary>
+    /// Keep the images this executor used under this many MB: past it, the least recently used image that none of its
+    /// containers uses is removed from the engine (Fn's image cleaner). 0 (default) never removes an image.
+    /// </summary>
+    [Range(0, long.MaxValue / (1024 * 1024))]
+    public long ImageCleanMaxSizeMB { get; set; }
+
+    /// <summary>Image names (<c>repository:tag</c>, as the engine lists them) the image cleaner never removes; the
+    /// pre-fork image is always exempt.</summary>
+    public IList<string> ImageCleanExemptTags { get; } = [];
+
     /// <summary>Resource limits of every function container; unset ones keep the engine's defaults.</summary>
     public UlimitOptions Ulimits { get; } = new();
 

@@ -16,6 +16,7 @@ internal sealed class DockerContainerDriver : IContainerDriver
     private readonly DockerDriverContext _context;
     private readonly ImagePuller _images;
     private readonly NetworkAllocator _networks;
+    private readonly ImageCleaner? _cleaner;
     private readonly ILogger _logger;
     private PreForkPool? _pool;
     private int _disposed;
@@ -40,7 +41,16 @@ internal sealed class DockerContainerDriver : IContainerDriver
         _context = new DockerDriverContext(_client, remover, Settings, timeProvider, _logger);
         _images = new ImagePuller(_client, LoadAuths(), Settings.PullTimeout, timeProvider, _logger, Settings.PullProgress);
         _networks = new NetworkAllocator(Settings.Networks);
+        if (Settings.ImageCleanMaxBytes > 0)
+        {
+            // The pre-fork image is the executor's own, not a function's.
+            string[] exempt = Settings.PreForkSize > 0 ? [.. Settings.ImageCleanExemptTags, Settings.PreForkImage] : [.. Settings.ImageCleanExemptTags];
+            _cleaner = new ImageCleaner(_client, Settings.ImageCleanMaxBytes, exempt, _logger);
+        }
     }
+
+    /// <summary>The image cleaner when <see cref="DockerDriverSettings.ImageCleanMaxBytes"/> is set.</summary>
+    public ImageCleaner? Cleaner => _cleaner;
 
     public DockerDriverSettings Settings { get; }
 
@@ -98,15 +108,24 @@ internal sealed class DockerContainerDriver : IContainerDriver
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var inspection = await _images.EnsureImageAsync(image, credentials, cancellationToken).ConfigureAwait(false);
-        if (!Settings.AllowImageVolumes)
+        if (Settings.AllowImageVolumes && _cleaner is null)
         {
-            // Just pulled: one more look. Gone again already: the create will say so (503).
-            inspection ??= await _images.InspectAsync(image, cancellationToken).ConfigureAwait(false);
-            if (inspection?.Config?.Volumes is { Count: > 0 } volumes)
-            {
-                throw new FnCallException(ImageErrors.DeclaresVolumes(image, volumes.Keys));
-            }
+            return;
         }
+
+        // Just pulled: one more look. Gone again already: the create will say so (503).
+        inspection ??= await _images.InspectAsync(image, cancellationToken).ConfigureAwait(false);
+        if (inspection is null)
+        {
+            return;
+        }
+
+        if (!Settings.AllowImageVolumes && inspection.Config?.Volumes is { Count: > 0 } volumes)
+        {
+            throw new FnCallException(ImageErrors.DeclaresVolumes(image, volumes.Keys));
+        }
+
+        _cleaner?.Touch(image, inspection);
     }
 
     public async Task<IContainerHandle> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default)
@@ -114,6 +133,11 @@ internal sealed class DockerContainerDriver : IContainerDriver
         ArgumentNullException.ThrowIfNull(spec);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var (networkMode, release) = PickNetwork(spec);
+        if (_cleaner?.Acquire(spec.Image) is { } releaseImage)
+        {
+            release = release is { } releaseNetwork ? () => { releaseNetwork(); releaseImage(); } : releaseImage;
+        }
+
         try
         {
             var parameters = CreateParametersBuilder.Build(spec, Settings, networkMode);
@@ -150,6 +174,11 @@ internal sealed class DockerContainerDriver : IContainerDriver
         if (_pool is { } pool)
         {
             await pool.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_cleaner is not null)
+        {
+            await _cleaner.DisposeAsync().ConfigureAwait(false);
         }
 
         _images.Dispose();

@@ -21,6 +21,11 @@ internal sealed record DockerDriverSettings
 
     public bool AllowImageVolumes { get; init; }
 
+    /// <summary>0: the image cleaner is off.</summary>
+    public long ImageCleanMaxBytes { get; init; }
+
+    public IReadOnlyList<string> ImageCleanExemptTags { get; init; } = [];
+
     /// <summary>Name (as the engine spells it) and value of every ulimit that is set.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> Ulimits { get; init; } = [];
 
@@ -66,6 +71,8 @@ internal sealed record DockerDriverSettings
             PidsLimit = options.PidsLimit,
             Unprivileged = options.Unprivileged,
             AllowImageVolumes = options.AllowImageVolumes,
+            ImageCleanMaxBytes = options.ImageCleanMaxSizeMB * 1024 * 1024,
+            ImageCleanExemptTags = [.. options.ImageCleanExemptTags],
             Ulimits = UlimitsOf(options.Ulimits),
             MaxConcurrentRemovals = Math.Max(1, options.MaxConcurrentRemovals),
             HealthcheckPollInterval = options.HealthcheckPollInterval > TimeSpan.Zero ? options.HealthcheckPollInterval : TimeSpan.FromMilliseconds(100),

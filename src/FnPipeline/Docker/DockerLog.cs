@@ -82,4 +82,10 @@ internal static partial class DockerLog
 
     [LoggerMessage(125, LogLevel.Debug, "Reading the output of container {ContainerId} failed", EventName = "OutputReadFailed")]
     public static partial void OutputReadFailed(ILogger logger, TruncatedId containerId, Exception exception);
+
+    [LoggerMessage(126, LogLevel.Information, "Removed image {Image} ({ImageId}, {Bytes} bytes): the images in use exceeded ImageCleanMaxSizeMB", EventName = "ImageEvicted")]
+    public static partial void ImageEvicted(ILogger logger, string image, TruncatedId imageId, long bytes);
+
+    [LoggerMessage(127, LogLevel.Warning, "The engine refused to remove image {Image} ({ImageId}): {Reason}; it is no longer tracked", EventName = "ImageEvictionRefused")]
+    public static partial void ImageEvictionRefused(ILogger logger, string image, TruncatedId imageId, string reason);
 }

@@ -5,6 +5,12 @@ internal readonly struct TruncatedId(string? value)
 {
     private const int Length = 12;
 
-    public override string ToString() =>
-        value is null ? "" : value.Length <= Length ? value : value[..Length];
+    private const string DigestPrefix = "sha256:";
+
+    /// <summary>Image ids drop their <c>sha256:</c> first, as the CLI shows them.</summary>
+    public override string ToString()
+    {
+        var id = value is not null && value.StartsWith(DigestPrefix, StringComparison.Ordinal) ? value[DigestPrefix.Length..] : value;
+        return id is null ? "" : id.Length <= Length ? id : id[..Length];
+    }
 }

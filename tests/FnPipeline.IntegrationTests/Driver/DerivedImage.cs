@@ -15,6 +15,10 @@ internal static class DerivedImage
     public static Task<string> WithVolumesAsync(IDockerClient client, params string[] paths) =>
         CreateAsync(client, "fnpipeline/driver-it-volume", $"VOLUME [{string.Join(", ", paths.Select(p => $"\"{p}\""))}]");
 
+    /// <summary>Busybox under a name and id of its own (a unique label), for tests that remove images.</summary>
+    public static Task<string> UniqueAsync(IDockerClient client) =>
+        CreateAsync(client, "fnpipeline/driver-it-unique", $"LABEL fnpipeline.unique={Guid.NewGuid():N}");
+
     public static async Task RemoveAsync(IDockerClient client, string image) =>
         await client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true });
 

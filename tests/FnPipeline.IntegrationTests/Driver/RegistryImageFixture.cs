@@ -89,18 +89,7 @@ public sealed class RegistryImageFixture : IAsyncLifetime
         }
     }
 
-    public async Task<bool> IsPresentAsync(string reference)
-    {
-        try
-        {
-            await Client.Images.InspectImageAsync(reference);
-            return true;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> IsPresentAsync(string reference) => DockerDriverTestKit.ImageExistsAsync(Client, reference);
 
     private sealed class ErrorCollector : IProgress<JSONMessage>
     {
