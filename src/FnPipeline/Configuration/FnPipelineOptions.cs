@@ -113,6 +113,13 @@ public sealed class FnPipelineOptions
     [Range(1, 1000)]
     public int MaxConcurrentRemovals { get; set; } = 8;
 
+    /// <summary>
+    /// How long a container runs before its stats stream opens. The engine's first sample comes about a second after
+    /// the stream opens, so calls shorter than that rarely get one; a delay spares them the stream's cost. 0 (default):
+    /// at start. <see cref="Timeout.InfiniteTimeSpan"/> never collects stats.
+    /// </summary>
+    public TimeSpan StatsDelay { get; set; }
+
     /// <summary>Interval between healthcheck polls while waiting for a container with a Docker healthcheck.</summary>
     public TimeSpan HealthcheckPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -59,7 +59,7 @@ internal sealed class DockerContainerHandle : IContainerHandle
         // code 0, for a container that is only created. Registered after a successful start it is race-free instead:
         // an exit that already happened is reported with its real code, since these containers never restart.
         var engineWait = _context.Client.Containers.WaitContainerAsync(Id, _lifetime.Token);
-        var stats = new StatsCollector(_context.Client, Id, _context.Logger);
+        var stats = new StatsCollector(_context.Client, Id, _context.Logger, _context.Settings.StatsDelay, _context.Time);
         stats.Start();
         var pump = new OutputPump(_attach, io, Id, KillForOutputLimit, _context.Logger);
         pump.Start(_lifetime.Token);

@@ -35,6 +35,8 @@ internal sealed record DockerDriverSettings
 
     public TimeSpan PullTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    public TimeSpan StatsDelay { get; init; }
+
     public IReadOnlyList<string> Networks { get; init; } = [];
 
     public int PreForkSize { get; init; }
@@ -77,6 +79,7 @@ internal sealed record DockerDriverSettings
             MaxConcurrentRemovals = Math.Max(1, options.MaxConcurrentRemovals),
             HealthcheckPollInterval = options.HealthcheckPollInterval > TimeSpan.Zero ? options.HealthcheckPollInterval : TimeSpan.FromMilliseconds(100),
             PullTimeout = options.PullTimeout,
+            StatsDelay = options.StatsDelay,
             PullProgress = options.ImagePullProgress,
             Networks = [.. options.Networks],
             PreForkSize = options.PreForkPool.Size,

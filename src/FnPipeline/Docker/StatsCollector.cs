@@ -17,17 +17,23 @@ internal sealed class StatsCollector : IProgress<ContainerStatsResponse>, IDispo
     private readonly IDockerClient _client;
     private readonly string _containerId;
     private readonly ILogger _logger;
+    private readonly TimeSpan _delay;
+    private readonly TimeProvider _time;
 
     private readonly CancellationTokenSource _stop = new();
     private ImmutableList<ContainerStatsSample> _samples = [];
     private Task _loop = Task.CompletedTask;
     private int _stopped;
 
-    public StatsCollector(IDockerClient client, string containerId, ILogger logger)
+    /// <summary>A collector for <paramref name="containerId"/>; <paramref name="delay"/> is how long the container runs
+    /// before the stream opens (0: at once; infinite: never).</summary>
+    public StatsCollector(IDockerClient client, string containerId, ILogger logger, TimeSpan delay = default, TimeProvider? time = null)
     {
         _client = client;
         _containerId = containerId;
         _logger = logger;
+        _delay = delay;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>A snapshot of the samples so far (single writer; readers see an immutable list).</summary>
@@ -62,6 +68,12 @@ internal sealed class StatsCollector : IProgress<ContainerStatsResponse>, IDispo
     {
         try
         {
+            if (_delay != TimeSpan.Zero)
+            {
+                // A call that ends first never opens the stream (infinite: never): the engine's first sample takes ~1 s.
+                await Task.Delay(_delay, _time, _stop.Token).ConfigureAwait(false);
+            }
+
             await _client.Containers.GetContainerStatsAsync(_containerId, Streaming, this, _stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

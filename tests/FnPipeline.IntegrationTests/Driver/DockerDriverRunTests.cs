@@ -185,6 +185,21 @@ public sealed class DockerDriverRunTests(DockerEngineFixture engine) : IAsyncLif
         running.Stats.Select(s => s.Timestamp).ShouldBeInOrder();
     }
 
+    [Theory]
+    [InlineData(30_000)]
+    [InlineData(-1)]
+    public async Task Stats_DelayedPastTheRun_OrNever_AreNotCollected(int delayMs)
+    {
+        await using var driver = CreateDriver(engine, o => o.StatsDelay = TimeSpan.FromMilliseconds(delayMs));
+        await using var handle = await driver.CreateContainerAsync(Spec(TestImages.Busybox, "sleep", "3"));
+        var running = await handle.AttachAndStartAsync(Io(null));
+
+        var exit = await running.WaitAsync(new CancellationTokenSource(RunTimeout).Token);
+
+        exit.ExitCode.ShouldBe(0);
+        running.Stats.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Stats_OfABusyLoop_ShowCpuUse()
     {

@@ -46,6 +46,17 @@ public sealed class FnPipelineEnvironmentTests
             .ShouldBe((1024L, 65536L, (long?)null, 819200L));
     }
 
+    [Theory]
+    [InlineData("1500", 1500)]
+    [InlineData("0", 0)]
+    [InlineData("-1", -1)]
+    public void Apply_StatsDelay_MinusOneIsNever(string value, int expectedMs)
+    {
+        var options = FnPipelineEnvironment.Apply(new FnPipelineOptions(), name => name == "FNPIPELINE_STATS_DELAY_MS" ? value : null);
+
+        options.StatsDelay.ShouldBe(TimeSpan.FromMilliseconds(expectedMs));
+    }
+
     [Fact]
     public void Apply_MalformedValues_ListsEveryOne()
     {

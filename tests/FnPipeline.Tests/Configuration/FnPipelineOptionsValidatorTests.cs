@@ -21,6 +21,7 @@ public sealed class FnPipelineOptionsValidatorTests
         options.Hot.PauseAfter = TimeSpan.FromMinutes(5);
         options.Hot.SocketBaseDirectory = "/does/not/exist";
         options.Ulimits.OpenFiles = 0;
+        options.StatsDelay = TimeSpan.FromSeconds(-2);
 
         var result = new FnPipelineOptionsValidator().Validate(null, options);
 
@@ -29,6 +30,7 @@ public sealed class FnPipelineOptionsValidatorTests
             "The field MaxContainers must be between 1 and 10000.",
             "The field Ulimits.OpenFiles must be at least 1.",
             "DefaultTimeout must be positive, got 00:00:00",
+            "StatsDelay must be zero or more (or infinite: no stats), got -00:00:02",
             "Hot.PauseAfter (00:05:00) must be between zero and Hot.IdleTimeout (00:00:30)",
             "Hot.MaxContainersPerFunction (100) must not exceed Hot.MaxContainers (10)",
             "Hot.SocketBaseDirectory '/does/not/exist' does not exist",
