@@ -34,7 +34,9 @@ internal sealed class ExecutorTarget : IAsyncDisposable
     /// <param name="hotIdleTimeout">Idle time before a hot container is removed; longer than a baseline pass that reuses the containers.</param>
     public static ExecutorTarget Create(DriverKind driver, TimeSpan hotIdleTimeout)
     {
-        var options = new FnPipelineOptions { InstanceId = $"load{Random.Shared.Next(100_000, 999_999)}" };
+        // FNPIPELINE_* variables apply as in fnpipe, so a setting can be compared run against run.
+        var options = FnPipelineEnvironment.Apply(new FnPipelineOptions());
+        options.InstanceId = $"load{Random.Shared.Next(100_000, 999_999)}";
         var directory = Directory.CreateTempSubdirectory("fnl-").FullName;
         options.Hot.SocketBaseDirectory = directory;
         options.Hot.IdleTimeout = hotIdleTimeout;
