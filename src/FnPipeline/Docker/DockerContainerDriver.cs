@@ -17,6 +17,7 @@ internal sealed class DockerContainerDriver : IContainerDriver
     private readonly ImagePuller _images;
     private readonly NetworkAllocator _networks;
     private readonly ImageCleaner? _cleaner;
+    private readonly ImageHealthchecks _healthchecks = new();
     private readonly ILogger _logger;
     private PreForkPool? _pool;
     private int _disposed;
@@ -108,10 +109,6 @@ internal sealed class DockerContainerDriver : IContainerDriver
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var inspection = await _images.EnsureImageAsync(image, credentials, cancellationToken).ConfigureAwait(false);
-        if (Settings.AllowImageVolumes && _cleaner is null)
-        {
-            return;
-        }
 
         // Just pulled: one more look. Gone again already: the create will say so (503).
         inspection ??= await _images.InspectAsync(image, cancellationToken).ConfigureAwait(false);
@@ -125,6 +122,7 @@ internal sealed class DockerContainerDriver : IContainerDriver
             throw new FnCallException(ImageErrors.DeclaresVolumes(image, volumes.Keys));
         }
 
+        _healthchecks.Record(image, inspection);
         _cleaner?.Touch(image, inspection);
     }
 
@@ -150,7 +148,7 @@ internal sealed class DockerContainerDriver : IContainerDriver
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var handle = new DockerContainerHandle(_context, id, spec.Name, networkMode, release);
+            var handle = new DockerContainerHandle(_context, id, spec.Name, networkMode, release, _healthchecks.MayDeclare(spec.Image));
             release = null;
             return handle;
         }

@@ -18,6 +18,7 @@ internal sealed class DockerContainerHandle : IContainerHandle
 
     private readonly DockerDriverContext _context;
     private readonly Action? _release;
+    private readonly bool _mayHaveHealthcheck;
     private readonly CancellationTokenSource _lifetime = new();
     private MultiplexedStream? _attach;
     private DockerRunningContainer? _running;
@@ -25,13 +26,20 @@ internal sealed class DockerContainerHandle : IContainerHandle
     private int _started;
     private int _disposed;
 
-    public DockerContainerHandle(DockerDriverContext context, string id, string name, string networkMode, Action? release)
+    /// <param name="context">The driver's shared engine plumbing.</param>
+    /// <param name="id">The created container.</param>
+    /// <param name="name">Its name.</param>
+    /// <param name="networkMode">The network the driver chose.</param>
+    /// <param name="release">Runs once the container is removed (network, pre-fork slot, image in use).</param>
+    /// <param name="mayHaveHealthcheck">False when the image is known to have none: start then skips the health poll.</param>
+    public DockerContainerHandle(DockerDriverContext context, string id, string name, string networkMode, Action? release, bool mayHaveHealthcheck = true)
     {
         _context = context;
         Id = id;
         Name = name;
         NetworkMode = networkMode;
         _release = release;
+        _mayHaveHealthcheck = mayHaveHealthcheck;
     }
 
     public string Id { get; }
@@ -65,8 +73,12 @@ internal sealed class DockerContainerHandle : IContainerHandle
         pump.Start(_lifetime.Token);
         var running = new DockerRunningContainer(_context, Id, engineWait, pump, stats, _lifetime.Token);
         _running = running;
-        await HealthcheckWaiter.WaitAsync(
-            _context.Client, Id, _context.Settings.HealthcheckPollInterval, _context.Time, _context.Logger, cancellationToken).ConfigureAwait(false);
+        if (_mayHaveHealthcheck)
+        {
+            await HealthcheckWaiter.WaitAsync(
+                _context.Client, Id, _context.Settings.HealthcheckPollInterval, _context.Time, _context.Logger, cancellationToken).ConfigureAwait(false);
+        }
+
         return running;
     }
 

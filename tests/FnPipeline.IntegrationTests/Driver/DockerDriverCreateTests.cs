@@ -264,12 +264,20 @@ public sealed class DockerDriverCreateTests(DockerEngineFixture engine) : IAsync
         }
     }
 
-    [Fact]
-    public async Task AttachAndStart_WaitsForTheImagesHealthcheckToPass()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AttachAndStart_WaitsForTheImagesHealthcheckToPass(bool ensuredFirst)
     {
         var image = await DerivedImage.WithHealthcheckAsync(engine.Client);
         try
         {
+            if (ensuredFirst)
+            {
+                // The driver then knows the image declares a healthcheck (unknown images are polled anyway).
+                await _driver.EnsureImageAsync(image, credentials: null);
+            }
+
             var spec = Spec(image, "sh", "-c", "sleep 1; touch /tmp/ready; sleep 30");
             await using var handle = await _driver.CreateContainerAsync(spec);
             var started = DateTime.UtcNow;
