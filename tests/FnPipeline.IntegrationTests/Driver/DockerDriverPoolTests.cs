@@ -161,7 +161,17 @@ public sealed class DockerDriverPoolTests(DockerEngineFixture engine)
         var result = new List<string>();
         foreach (var id in ids)
         {
-            var inspect = await InspectAsync(engine.Client, id);
+            global::Docker.DotNet.Models.ContainerInspectResponse inspect;
+            try
+            {
+                inspect = await InspectAsync(engine.Client, id);
+            }
+            catch (global::Docker.DotNet.DockerContainerNotFoundException)
+            {
+                // Removed between the list and the inspect (the pool replacing a dead placeholder): not running.
+                continue;
+            }
+
             if (inspect.Config!.Labels!.TryGetValue(DockerLabels.Role, out var role) && role == DockerLabels.PreForkRole && inspect.State!.Running)
             {
                 result.Add(id);
