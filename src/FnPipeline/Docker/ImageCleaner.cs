@@ -133,8 +133,9 @@ internal sealed class ImageCleaner : IAsyncDisposable
     {
         lock (_gate)
         {
-            // An image removed from tracking meanwhile (evicted or refused) has no node to return.
-            if (--tracked.Users == 0 && _byId.ContainsKey(tracked.Id))
+            // An image in use is never a victim, so it is still tracked; checked anyway, by identity, so that a stale
+            // entry can never put its node back.
+            if (--tracked.Users == 0 && _byId.TryGetValue(tracked.Id, out var current) && current == tracked)
             {
                 _idle.AddLast(tracked.Node);
                 RequestEvictionLocked();
