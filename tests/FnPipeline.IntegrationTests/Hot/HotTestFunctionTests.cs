@@ -284,7 +284,8 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
     {
         await using var kit = await StartAsync(engine);
 
-        using var result = await kit.InvokeAsync(Call(Image, "x") with { IdleTimeout = TimeSpan.FromSeconds(1) });
+        // Long enough to see the container idle after the call on a loaded machine, short enough to watch it go.
+        using var result = await kit.InvokeAsync(Call(Image, "x") with { IdleTimeout = TimeSpan.FromSeconds(3) });
         (await kit.ContainersAsync()).Count.ShouldBe(1);
 
         // The directory goes right after the engine has removed the container: wait for both.
