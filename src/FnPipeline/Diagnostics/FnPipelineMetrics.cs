@@ -27,7 +27,7 @@ internal sealed class FnPipelineMetrics : IDisposable
 
     public void CallFinished(FunctionFormat format, InvocationStatus status, TimeSpan duration)
     {
-        var tags = new TagList { { "format", FormatTag(format) }, { "status", StatusTag(status) } };
+        var tags = new TagList { { "format", FunctionFormatNames.Of(format) }, { "status", StatusTag(status) } };
         _calls.Add(1, tags);
         _callDuration.Record(duration.TotalSeconds, tags);
     }
@@ -35,15 +35,13 @@ internal sealed class FnPipelineMetrics : IDisposable
     public void StageFinished(string stage, TimeSpan duration) =>
         _stageDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
 
-    public void ContainerCreated(FunctionFormat format) => _containers.Add(1, new KeyValuePair<string, object?>("format", FormatTag(format)));
+    public void ContainerCreated(FunctionFormat format) => _containers.Add(1, new KeyValuePair<string, object?>("format", FunctionFormatNames.Of(format)));
 
-    public void ContainerRemoved(FunctionFormat format) => _containers.Add(-1, new KeyValuePair<string, object?>("format", FormatTag(format)));
+    public void ContainerRemoved(FunctionFormat format) => _containers.Add(-1, new KeyValuePair<string, object?>("format", FunctionFormatNames.Of(format)));
 
     public void Queued(long delta) => _queued.Add(delta);
 
     public void Dispose() => _meter.Dispose();
-
-    private static string FormatTag(FunctionFormat format) => format == FunctionFormat.HttpStream ? "http-stream" : "default";
 
     private static string StatusTag(InvocationStatus status) => status switch
     {

@@ -15,7 +15,15 @@ internal sealed class ImageHealthchecks
     public static bool Declares(ImageInspectResponse image) =>
         image.Config?.Healthcheck?.Test is { Count: > 0 } test && !string.Equals(test[0], "NONE", StringComparison.Ordinal);
 
-    public void Record(string reference, ImageInspectResponse image) => _declared[reference] = Declares(image);
+    /// <summary>Written only when it changes: every call ensures its image, and an update would allocate each time.</summary>
+    public void Record(string reference, ImageInspectResponse image)
+    {
+        var declares = Declares(image);
+        if (!_declared.TryGetValue(reference, out var known) || known != declares)
+        {
+            _declared[reference] = declares;
+        }
+    }
 
     /// <summary>False only for an image ensure-image saw without a healthcheck (the create sets none of its own).</summary>
     public bool MayDeclare(string reference) => !_declared.TryGetValue(reference, out var declared) || declared;

@@ -27,7 +27,7 @@ internal sealed class ContainerSpecFactory(FnPipelineOptions options, string ins
     public ContainerSpec ForHotContainer(FunctionCall call, string containerName, string socketDirectory)
     {
         var environment = ContractEnvironment(call, callId: null);
-        environment.Add(new("FN_FORMAT", "http-stream"));
+        environment.Add(new("FN_FORMAT", FunctionFormatNames.HttpStream));
         environment.Add(new("FN_LISTENER", $"unix:{ReservedNames.SocketMountPath}/lsnr.sock"));
         AddUserEnvironment(environment, call);
         var spec = Build(call, containerName, environment, attachStdin: false, callId: null);
@@ -78,7 +78,7 @@ internal sealed class ContainerSpecFactory(FnPipelineOptions options, string ins
         {
             [ManagedLabel] = "true",
             [InstanceLabel] = InstanceId,
-            [FormatLabel] = call.Format == FunctionFormat.HttpStream ? "http-stream" : "default",
+            [FormatLabel] = FunctionFormatNames.Of(call.Format),
         };
         if (callId is not null)
         {

@@ -161,7 +161,7 @@ public sealed class ColdExecutorTests(DockerEngineFixture engine) : IAsyncLifeti
     [Fact]
     public async Task PrivateImageWithoutCredentials_Is401()
     {
-        await RemoveImageAsync(TestImages.RegistryBusybox);
+        await Images.RemoveIfPresentAsync(engine.Client, TestImages.RegistryBusybox);
 
         using var result = await _executor.InvokeAsync(Call(TestImages.RegistryBusybox, "x", "cat"));
 
@@ -264,17 +264,6 @@ public sealed class ColdExecutorTests(DockerEngineFixture engine) : IAsyncLifeti
 
         await executor.DisposeAsync();
         await AssertNoContainersLeftAsync(engine, executor);
-    }
-
-    private async Task RemoveImageAsync(string image)
-    {
-        try
-        {
-            await engine.Client.Images.DeleteImageAsync(image, new global::Docker.DotNet.Models.ImageDeleteParameters { Force = true });
-        }
-        catch (global::Docker.DotNet.DockerImageNotFoundException)
-        {
-        }
     }
 
     private async Task WaitForRunningContainerAsync()

@@ -19,8 +19,8 @@ internal static class DerivedImage
     public static Task<string> UniqueAsync(IDockerClient client) =>
         CreateAsync(client, "fnpipeline/driver-it-unique", $"LABEL fnpipeline.unique={Guid.NewGuid():N}");
 
-    public static async Task RemoveAsync(IDockerClient client, string image) =>
-        await client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true });
+    /// <summary>Removes <paramref name="image"/> if it is still there.</summary>
+    public static Task RemoveAsync(IDockerClient client, string image) => Images.RemoveIfPresentAsync(client, image);
 
     private static async Task<string> CreateAsync(IDockerClient client, string repository, string change)
     {

@@ -51,10 +51,7 @@ public sealed class DockerDriverImageCleanerTests(DockerEngineFixture engine)
         {
             foreach (var image in images)
             {
-                if (await ExistsAsync(image))
-                {
-                    await DerivedImage.RemoveAsync(engine.Client, image);
-                }
+                await DerivedImage.RemoveAsync(engine.Client, image);
             }
         }
     }

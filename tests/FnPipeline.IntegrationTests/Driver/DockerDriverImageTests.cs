@@ -76,12 +76,9 @@ public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryI
         }
         finally
         {
-            foreach (var image in new[] { local, remote })
+            foreach (var image in new[] { local, remote }.OfType<string>())
             {
-                if (image is not null && await registry.IsPresentAsync(image))
-                {
-                    await DerivedImage.RemoveAsync(engine.Client, image);
-                }
+                await DerivedImage.RemoveAsync(engine.Client, image);
             }
         }
     }
