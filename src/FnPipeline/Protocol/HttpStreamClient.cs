@@ -10,6 +10,11 @@ namespace FnPipeline.Protocol;
 /// </summary>
 internal sealed class HttpStreamClient : IDisposable
 {
+    /// <summary>Refused connects retried: 5 ms doubling to 100 ms, about 0.75 s of waiting in all.</summary>
+    private const int RefusedConnectAttempts = 12;
+
+    private static readonly TimeSpan MaxRefusedRetryDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly HttpMessageInvoker _invoker;
 
     public HttpStreamClient(string socketPath, HttpStreamClientOptions options)
@@ -47,18 +52,34 @@ internal sealed class HttpStreamClient : IDisposable
 
     public void Dispose() => _invoker.Dispose();
 
+    /// <summary>
+    /// A function that binds <c>lsnr.sock</c> itself (the contract allows it) makes the file appear at bind, a moment
+    /// before it listens: a connection in between is refused. Refusals are retried briefly (about a second in all);
+    /// a socket nobody will ever listen on is left to the call's failure path, which reads the container's exit.
+    /// </summary>
     private static async ValueTask<Stream> ConnectAsync(UnixDomainSocketEndPoint endpoint, CancellationToken cancellationToken)
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
+        var delay = TimeSpan.FromMilliseconds(5);
+        for (var attempt = 1; ; attempt++)
         {
-            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused && attempt < RefusedConnectAttempts)
+            {
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRefusedRetryDelay.Ticks));
         }
     }
 }
