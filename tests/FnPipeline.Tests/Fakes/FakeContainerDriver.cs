@@ -15,6 +15,7 @@ internal sealed class FakeContainerDriver : IContainerDriver
     private int _alive;
     private int _maxAlive;
     private int _created;
+    private int _removed;
 
     /// <summary>Decides how a container behaves, by its spec.</summary>
     public Func<ContainerSpec, FakeBehavior> Behavior { get; set; } = _ => new FakeBehavior();
@@ -31,7 +32,7 @@ internal sealed class FakeContainerDriver : IContainerDriver
 
     public int Created => Volatile.Read(ref _created);
 
-    public int Removed { get; private set; }
+    public int Removed => Volatile.Read(ref _removed);
 
     public int Killed;
 
@@ -65,7 +66,8 @@ internal sealed class FakeContainerDriver : IContainerDriver
         if (_containers.TryRemove(container.Id, out _))
         {
             Interlocked.Decrement(ref _alive);
-            Removed++;
+            // Cleanup runs on several workers at once: a plain ++ can lose a removal.
+            Interlocked.Increment(ref _removed);
             Record($"remove {container.Spec.Name}");
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using FnPipeline.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
@@ -22,14 +23,15 @@ public sealed class ColdPipelineTests
         return new FnExecutor(options, driver, hotFactory: null, loggerFactory: null, time);
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
+    // Cleanup runs after the caller has its result, so counts it drives are awaited, not read at once.
+    private static async Task WaitUntil(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string what = "")
     {
         for (var i = 0; i < 500 && !condition(); i++)
         {
             await Task.Delay(10);
         }
 
-        condition().ShouldBeTrue();
+        condition().ShouldBeTrue($"still false after ~5 s: {what}");
     }
 
     [Fact]
