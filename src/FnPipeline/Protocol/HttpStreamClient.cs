@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -10,9 +11,6 @@ namespace FnPipeline.Protocol;
 /// </summary>
 internal sealed class HttpStreamClient : IDisposable
 {
-    /// <summary>Refused connects retried: 5 ms doubling to 100 ms, about 0.75 s of waiting in all.</summary>
-    private const int RefusedConnectAttempts = 12;
-
     private static readonly TimeSpan MaxRefusedRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly HttpMessageInvoker _invoker;
@@ -25,7 +23,7 @@ internal sealed class HttpStreamClient : IDisposable
         var endpoint = new UnixDomainSocketEndPoint(socketPath);
         var handler = new SocketsHttpHandler
         {
-            ConnectCallback = (_, cancellationToken) => ConnectAsync(endpoint, cancellationToken),
+            ConnectCallback = (_, cancellationToken) => ConnectAsync(endpoint, options.RefusedConnectRetry, cancellationToken),
             ConnectTimeout = options.ConnectTimeout,
             MaxConnectionsPerServer = 1,
             PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
@@ -54,13 +52,14 @@ internal sealed class HttpStreamClient : IDisposable
 
     /// <summary>
     /// A function that binds <c>lsnr.sock</c> itself (the contract allows it) makes the file appear at bind, a moment
-    /// before it listens: a connection in between is refused. Refusals are retried briefly (about a second in all);
+    /// before it listens: a connection in between is refused. Refusals are retried briefly (0.75 s by default);
     /// a socket nobody will ever listen on is left to the call's failure path, which reads the container's exit.
     /// </summary>
-    private static async ValueTask<Stream> ConnectAsync(UnixDomainSocketEndPoint endpoint, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(UnixDomainSocketEndPoint endpoint, TimeSpan retryFor, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(5);
-        for (var attempt = 1; ; attempt++)
+        while (true)
         {
             var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             try
@@ -68,7 +67,7 @@ internal sealed class HttpStreamClient : IDisposable
                 await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
                 return new NetworkStream(socket, ownsSocket: true);
             }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused && attempt < RefusedConnectAttempts)
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused && Stopwatch.GetElapsedTime(started) < retryFor)
             {
                 socket.Dispose();
             }

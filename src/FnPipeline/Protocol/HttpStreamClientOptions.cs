@@ -13,6 +13,10 @@ internal sealed record HttpStreamClientOptions
     /// <summary>Bound on connecting to the socket (a listening socket accepts at once; this only stops a hang).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long refused connects are retried (5 ms doubling to 100 ms): covers a function that binds
+    /// <c>lsnr.sock</c> itself, whose file appears a moment before it listens.</summary>
+    public TimeSpan RefusedConnectRetry { get; init; } = TimeSpan.FromMilliseconds(750);
+
     /// <summary>Most bytes read and thrown away to keep a connection after a response larger than the cap.</summary>
     public long MaxDrainBytes { get; init; } = 1024 * 1024;
 }

@@ -66,9 +66,10 @@ internal sealed class FakeContainerDriver : IContainerDriver
         if (_containers.TryRemove(container.Id, out _))
         {
             Interlocked.Decrement(ref _alive);
-            // Cleanup runs on several workers at once: a plain ++ can lose a removal.
-            Interlocked.Increment(ref _removed);
             Record($"remove {container.Spec.Name}");
+
+            // Last, so a test that saw the count also sees the event; cleanup runs on several workers, so no plain ++.
+            Interlocked.Increment(ref _removed);
         }
     }
 

@@ -38,12 +38,13 @@ public sealed class ColdPipelineMetricsTests
         await using var executor = new FnExecutor(new FnPipelineOptions { InstanceId = "metrics" }, driver, null, null, null);
 
         using var result = await executor.InvokeAsync(new FunctionCall { Image = "fnpipeline/testfn", Input = CallInput.FromString("x") });
-        for (var i = 0; i < 500 && driver.Removed == 0; i++)
+        // The removal's -1 is recorded just after the fake counts the removal: wait for what is asserted.
+        for (var i = 0; i < 500 && !(driver.Removed == 1 && Interlocked.Read(ref containers) == 0); i++)
         {
             await Task.Delay(10);
         }
 
-        created.ShouldBe(1);
+        Volatile.Read(ref created).ShouldBe(1);
         Interlocked.Read(ref containers).ShouldBe(0);
     }
 }

@@ -17,7 +17,8 @@ public sealed class HttpStreamClientConnectTests : IDisposable
         var path = Path.Join(_directory, "lsnr.sock");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
-        using var client = new HttpStreamClient(path, new HttpStreamClientOptions());
+        // A long retry budget so a late timer on a loaded machine cannot outlast it; the default is covered below.
+        using var client = new HttpStreamClient(path, new HttpStreamClientOptions { RefusedConnectRetry = TimeSpan.FromSeconds(20) });
 
         var call = client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "http://localhost/call") { Content = new StringContent("x") });
         await Task.Delay(150);
