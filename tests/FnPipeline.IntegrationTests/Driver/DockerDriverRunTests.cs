@@ -211,6 +211,8 @@ public sealed class DockerDriverRunTests(DockerEngineFixture engine) : IAsyncLif
         await running.WaitAsync(new CancellationTokenSource(RunTimeout).Token);
 
         running.Stats.Max(s => s.CpuTotalPercent).ShouldBeGreaterThan(10);
-        running.Stats.ShouldAllBe(s => s.CpuUserPercent + s.CpuKernelPercent <= s.CpuTotalPercent + 1);
+        // User and kernel time come in 10 ms ticks, each up to one tick off in a ~1 s sample (a point each); total is
+        // in nanoseconds. Seen: user 101.01 + kernel 1.01 against total 100.82.
+        running.Stats.ShouldAllBe(s => s.CpuUserPercent + s.CpuKernelPercent <= s.CpuTotalPercent + 3);
     }
 }
