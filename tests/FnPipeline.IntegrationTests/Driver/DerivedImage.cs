@@ -19,9 +19,6 @@ internal static class DerivedImage
     public static Task<string> UniqueAsync(IDockerClient client) =>
         CreateAsync(client, "fnpipeline/driver-it-unique", $"LABEL fnpipeline.unique={Guid.NewGuid():N}");
 
-    /// <summary>Removes <paramref name="image"/> if it is still there.</summary>
-    public static Task RemoveAsync(IDockerClient client, string image) => Images.RemoveIfPresentAsync(client, image);
-
     private static async Task<string> CreateAsync(IDockerClient client, string repository, string change)
     {
         var tag = Guid.NewGuid().ToString("N")[..12];

@@ -289,7 +289,7 @@ public sealed class DockerDriverCreateTests(DockerEngineFixture engine) : IAsync
         }
         finally
         {
-            await DerivedImage.RemoveAsync(engine.Client, image);
+            await Images.RemoveIfPresentAsync(engine.Client, image);
         }
     }
 }

@@ -51,7 +51,7 @@ public sealed class DockerDriverImageCleanerTests(DockerEngineFixture engine)
         {
             foreach (var image in images)
             {
-                await DerivedImage.RemoveAsync(engine.Client, image);
+                await Images.RemoveIfPresentAsync(engine.Client, image);
             }
         }
     }
@@ -63,5 +63,5 @@ public sealed class DockerDriverImageCleanerTests(DockerEngineFixture engine)
         exit.ExitCode.ShouldBe(0);
     }
 
-    private Task<bool> ExistsAsync(string image) => ImageExistsAsync(engine.Client, image);
+    private Task<bool> ExistsAsync(string image) => Images.ExistsAsync(engine.Client, image);
 }

@@ -53,7 +53,7 @@ public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryI
         }
         finally
         {
-            await DerivedImage.RemoveAsync(engine.Client, image);
+            await Images.RemoveIfPresentAsync(engine.Client, image);
         }
     }
 
@@ -65,8 +65,8 @@ public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryI
         try
         {
             remote = await registry.PushAsync(local, "vol-" + Guid.NewGuid().ToString("N")[..12]);
-            await DerivedImage.RemoveAsync(engine.Client, remote);
-            await DerivedImage.RemoveAsync(engine.Client, local);
+            await Images.RemoveIfPresentAsync(engine.Client, remote);
+            await Images.RemoveIfPresentAsync(engine.Client, local);
 
             var refused = await Should.ThrowAsync<FnCallException>(() => _driver.EnsureImageAsync(remote, Valid));
 
@@ -78,7 +78,7 @@ public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryI
         {
             foreach (var image in new[] { local, remote }.OfType<string>())
             {
-                await DerivedImage.RemoveAsync(engine.Client, image);
+                await Images.RemoveIfPresentAsync(engine.Client, image);
             }
         }
     }

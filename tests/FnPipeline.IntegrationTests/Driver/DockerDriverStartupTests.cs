@@ -80,13 +80,7 @@ public sealed class DockerDriverStartupTests(DockerEngineFixture engine)
         finally
         {
             File.Delete(file);
-            try
-            {
-                await engine.Client.Images.DeleteImageAsync(image, new ImageDeleteParameters());
-            }
-            catch (global::Docker.DotNet.DockerImageNotFoundException)
-            {
-            }
+            await Images.RemoveIfPresentAsync(engine.Client, image);
         }
     }
 

@@ -92,19 +92,6 @@ internal static class DockerDriverTestKit
         }
     }
 
-    public static async Task<bool> ImageExistsAsync(IDockerClient client, string reference)
-    {
-        try
-        {
-            await client.Images.InspectImageAsync(reference);
-            return true;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return false;
-        }
-    }
-
     public static Task<ContainerInspectResponse> InspectAsync(IDockerClient client, string id) =>
         client.Containers.InspectContainerAsync(id);
 }

@@ -89,7 +89,7 @@ public sealed class RegistryImageFixture : IAsyncLifetime
         }
     }
 
-    public Task<bool> IsPresentAsync(string reference) => DockerDriverTestKit.ImageExistsAsync(Client, reference);
+    public Task<bool> IsPresentAsync(string reference) => Images.ExistsAsync(Client, reference);
 
     private sealed class ErrorCollector : IProgress<JSONMessage>
     {

@@ -39,7 +39,7 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         var missing = new List<string>();
         foreach (string image in TestImages.All)
         {
-            if (!await ImageExistsAsync(image))
+            if (!await Images.ExistsAsync(Client, image))
             {
                 missing.Add(image);
             }
@@ -76,19 +76,6 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         finally
         {
             _client.Dispose();
-        }
-    }
-
-    private async Task<bool> ImageExistsAsync(string image)
-    {
-        try
-        {
-            await Client.Images.InspectImageAsync(image);
-            return true;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return false;
         }
     }
 

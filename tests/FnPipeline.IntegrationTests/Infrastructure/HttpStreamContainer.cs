@@ -40,19 +40,36 @@ public sealed class HttpStreamContainer : IAsyncDisposable
         return new HttpStreamContainer(directory, result.StandardOutput.Trim());
     }
 
-    /// <summary>Waits until lsnr.sock exists (a socket, or a symlink to one).</summary>
+    /// <summary>
+    /// Waits until lsnr.sock (a socket, or a symlink to one) accepts a connection: a function that binds it itself
+    /// (--direct-bind) shows the file a moment before it listens.
+    /// </summary>
     public async Task WaitForSocketAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
-        while (!File.Exists(SocketPath))
+        while (!File.Exists(SocketPath) || !await AcceptsAsync(cancellationToken))
         {
             if (DateTime.UtcNow > deadline)
             {
                 BufferedCommandResult logs = await DockerCli.ExecuteAsync(["logs", ContainerId], cancellationToken: cancellationToken);
-                throw new TimeoutException($"{SocketPath} did not appear within {timeout}. Container output: {logs.StandardOutput}{logs.StandardError}");
+                throw new TimeoutException($"{SocketPath} did not accept a connection within {timeout}. Container output: {logs.StandardOutput}{logs.StandardError}");
             }
 
             await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    private async Task<bool> AcceptsAsync(CancellationToken cancellationToken)
+    {
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await probe.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken);
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return false;
         }
     }
 
@@ -64,26 +81,16 @@ public sealed class HttpStreamContainer : IAsyncDisposable
         {
             ConnectCallback = async (_, cancellationToken) =>
             {
-                // A function that binds lsnr.sock itself (--direct-bind) shows the file a moment before it listens.
-                for (var attempt = 1; ; attempt++)
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
                 {
-                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                    try
-                    {
-                        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-                        return new NetworkStream(socket, ownsSocket: true);
-                    }
-                    catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused && attempt < 40)
-                    {
-                        socket.Dispose();
-                    }
-                    catch
-                    {
-                        socket.Dispose();
-                        throw;
-                    }
-
-                    await Task.Delay(50, cancellationToken);
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
                 }
             },
             MaxConnectionsPerServer = 1,

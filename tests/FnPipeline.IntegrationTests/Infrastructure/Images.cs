@@ -6,6 +6,20 @@ namespace FnPipeline.IntegrationTests.Infrastructure;
 /// <summary>Image chores for tests.</summary>
 public static class Images
 {
+    public static async Task<bool> ExistsAsync(IDockerClient client, string reference)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        try
+        {
+            await client.Images.InspectImageAsync(reference);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Force-removes <paramref name="reference"/>; an image already gone is fine.</summary>
     public static async Task RemoveIfPresentAsync(IDockerClient client, string reference)
     {

@@ -1,3 +1,4 @@
+using FnPipeline.Tests.Fakes;
 using System.Text;
 using FnPipeline.Tests.HotPool.Fakes;
 
@@ -51,7 +52,7 @@ public sealed class HotCallDispatcherContractTests
         bad.FunctionStatusCode.ShouldBe(status);
         next.IsSuccess.ShouldBeTrue();
         next.ContainerId.ShouldNotBe(bad.ContainerId);
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 1, "the first container removed");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 1, "the first container removed");
     }
 
     [Fact]
@@ -115,14 +116,14 @@ public sealed class HotCallDispatcherContractTests
         };
 
         var call = sut.InvokeAsync(HotPoolHarness.Call("slow", c => c.Timeout = TimeSpan.FromSeconds(3)));
-        await HotPoolHarness.EventuallyAsync(() => sut.RequestsReceived == 1, "the call reached the container");
+        await Eventually.HoldsAsync(() => sut.RequestsReceived == 1, "the call reached the container");
         sut.FakeTime.Advance(TimeSpan.FromSeconds(3));
         using var result = await call;
 
         result.Status.ShouldBe(InvocationStatus.Timeout);
         result.Error!.Kind.ShouldBe(FnErrorKind.Timeout);
         result.Error.StatusCode.ShouldBe(504);
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0, "the container removed");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "the container removed");
     }
 
     [Fact]
@@ -140,12 +141,12 @@ public sealed class HotCallDispatcherContractTests
         using var cancel = new CancellationTokenSource();
 
         var call = sut.InvokeAsync(HotPoolHarness.Call(), cancellationToken: cancel.Token);
-        await HotPoolHarness.EventuallyAsync(() => sut.RequestsReceived == 1, "the call reached the container");
+        await Eventually.HoldsAsync(() => sut.RequestsReceived == 1, "the call reached the container");
         await cancel.CancelAsync();
         using var result = await call;
 
         result.Status.ShouldBe(InvocationStatus.Cancelled);
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0, "the container removed");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "the container removed");
     }
 
     [Theory]
@@ -198,7 +199,7 @@ public sealed class HotCallDispatcherContractTests
         using var result = await sut.InvokeAsync(HotPoolHarness.Call());
 
         result.Error!.Message.ShouldStartWith("function response header too large");
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0, "the container removed");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "the container removed");
     }
 
     [Fact]

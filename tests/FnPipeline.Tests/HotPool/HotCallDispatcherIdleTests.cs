@@ -1,3 +1,4 @@
+using FnPipeline.Tests.Fakes;
 using FnPipeline.Tests.HotPool.Fakes;
 
 namespace FnPipeline.Tests.HotPool;
@@ -18,9 +19,9 @@ public sealed class HotCallDispatcherIdleTests
         sut.Driver.Alive.ShouldBe(1);
 
         sut.FakeTime.Advance(TimeSpan.FromSeconds(1));
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0, "the idle container removed");
-        await HotPoolHarness.EventuallyAsync(() => sut.SocketDirectories().Count == 0, "its directory deleted");
-        await HotPoolHarness.EventuallyAsync(() => sut.Dispatcher.Pools == 0, "the empty pool retired");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "the idle container removed");
+        await Eventually.HoldsAsync(() => sut.SocketDirectories().Count == 0, "its directory deleted");
+        await Eventually.HoldsAsync(() => sut.Dispatcher.Pools == 0, "the empty pool retired");
     }
 
     [Fact]
@@ -40,7 +41,7 @@ public sealed class HotCallDispatcherIdleTests
         await Task.Delay(50);
         sut.Driver.Alive.ShouldBe(1);
         sut.FakeTime.Advance(TimeSpan.FromSeconds(10));
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0, "removed 30 s after the second call");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "removed 30 s after the second call");
         sut.Driver.Created.ShouldBe(1);
     }
 
@@ -54,7 +55,7 @@ public sealed class HotCallDispatcherIdleTests
 
         sut.FakeTime.Advance(TimeSpan.FromSeconds(2));
 
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0, "removed after the call's idle timeout");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "removed after the call's idle timeout");
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class HotCallDispatcherIdleTests
         var container = sut.Driver.Containers.Single();
 
         sut.FakeTime.Advance(TimeSpan.FromSeconds(1));
-        await HotPoolHarness.EventuallyAsync(() => container.IsPaused, "the idle container paused");
+        await Eventually.HoldsAsync(() => container.IsPaused, "the idle container paused");
         using var second = await sut.InvokeAsync(HotPoolHarness.Call("after pause"));
 
         second.OutputAsString().ShouldBe("after pause");
@@ -87,10 +88,10 @@ public sealed class HotCallDispatcherIdleTests
         }
 
         sut.FakeTime.Advance(TimeSpan.FromSeconds(1));
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Containers.Single().IsPaused, "paused");
+        await Eventually.HoldsAsync(() => sut.Driver.Containers.Single().IsPaused, "paused");
         sut.FakeTime.Advance(TimeSpan.FromSeconds(9));
 
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0, "removed at the idle timeout");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "removed at the idle timeout");
     }
 
     [Fact]
@@ -100,14 +101,14 @@ public sealed class HotCallDispatcherIdleTests
         sut.Driver.Functions = _ => new FakeFunction { UnpauseFailure = new InvalidOperationException("cannot thaw") };
         using var first = await sut.InvokeAsync(HotPoolHarness.Call());
         sut.FakeTime.Advance(TimeSpan.FromSeconds(1));
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Containers[0].IsPaused, "paused");
+        await Eventually.HoldsAsync(() => sut.Driver.Containers[0].IsPaused, "paused");
 
         using var second = await sut.InvokeAsync(HotPoolHarness.Call("fresh"));
 
         second.OutputAsString().ShouldBe("fresh");
         second.ContainerId.ShouldNotBe(first.ContainerId);
         sut.Logs.WithEvent(207).Count.ShouldBe(1);
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 1, "the paused container removed");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 1, "the paused container removed");
     }
 
     [Fact]
@@ -121,7 +122,7 @@ public sealed class HotCallDispatcherIdleTests
 
         sut.FakeTime.Advance(TimeSpan.FromSeconds(1));
 
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0, "the container removed");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "the container removed");
         sut.Logs.WithEvent(206).Count.ShouldBe(1);
     }
 
@@ -131,7 +132,7 @@ public sealed class HotCallDispatcherIdleTests
         await using var sut = HotPoolHarness.Create();
         using var first = await sut.InvokeAsync(HotPoolHarness.Call());
         sut.Driver.Containers[0].Crash(1);
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0, "the dead container removed");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "the dead container removed");
 
         using var second = await sut.InvokeAsync(HotPoolHarness.Call("again"));
 
@@ -151,7 +152,7 @@ public sealed class HotCallDispatcherIdleTests
         var container = sut.Driver.Containers.Single();
         container.WriteStderr("partial ");
         container.WriteStderr("line\r\n");
-        await HotPoolHarness.EventuallyAsync(
+        await Eventually.HoldsAsync(
             () => sut.Logs.WithEvent(208).Any(e => e.Message.EndsWith("stderr] partial line", StringComparison.Ordinal)),
             "the split line logged whole");
 
@@ -167,7 +168,7 @@ public sealed class HotCallDispatcherIdleTests
 
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
         gate.Set();
-        await HotPoolHarness.EventuallyAsync(() => sut.Logs.WithEvent(210).Count > 0, "dropped lines reported");
+        await Eventually.HoldsAsync(() => sut.Logs.WithEvent(210).Count > 0, "dropped lines reported");
         sut.Logs.WithEvent(208).Count.ShouldBeLessThan(10_001);
     }
 }

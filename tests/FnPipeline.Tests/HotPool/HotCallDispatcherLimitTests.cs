@@ -1,3 +1,4 @@
+using FnPipeline.Tests.Fakes;
 using FnPipeline.Tests.HotPool.Fakes;
 
 namespace FnPipeline.Tests.HotPool;
@@ -22,8 +23,8 @@ public sealed class HotCallDispatcherLimitTests
         };
 
         var running = Enumerable.Range(0, calls).Select(i => sut.InvokeAsync(HotPoolHarness.Call($"c{i}"))).ToList();
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Created == Math.Min(limit, calls), "containers launched");
-        await HotPoolHarness.EventuallyAsync(() => sut.Dispatcher.Waiting == calls - Math.Min(limit, calls), "the rest wait");
+        await Eventually.HoldsAsync(() => sut.Driver.Created == Math.Min(limit, calls), "containers launched");
+        await Eventually.HoldsAsync(() => sut.Dispatcher.Waiting == calls - Math.Min(limit, calls), "the rest wait");
         release.SetResult();
         var results = await Task.WhenAll(running);
 
@@ -50,10 +51,10 @@ public sealed class HotCallDispatcherLimitTests
             },
         };
         var busy = sut.InvokeAsync(HotPoolHarness.Call("busy", c => c.Timeout = TimeSpan.FromSeconds(60)));
-        await HotPoolHarness.EventuallyAsync(() => sut.RequestsReceived == 1, "the first call runs");
+        await Eventually.HoldsAsync(() => sut.RequestsReceived == 1, "the first call runs");
 
         var waiting = sut.InvokeAsync(HotPoolHarness.Call("late", c => c.Timeout = TimeSpan.FromSeconds(2)));
-        await HotPoolHarness.EventuallyAsync(() => sut.Dispatcher.Waiting == 1, "the second call waits");
+        await Eventually.HoldsAsync(() => sut.Dispatcher.Waiting == 1, "the second call waits");
         sut.FakeTime.Advance(TimeSpan.FromSeconds(2));
         using var late = await waiting;
 
@@ -86,9 +87,9 @@ public sealed class HotCallDispatcherLimitTests
             },
         };
         var slow = sut.InvokeAsync(HotPoolHarness.Call("slow"));
-        await HotPoolHarness.EventuallyAsync(() => sut.RequestsReceived == 1, "the slow call runs");
+        await Eventually.HoldsAsync(() => sut.RequestsReceived == 1, "the slow call runs");
         var queued = sut.InvokeAsync(HotPoolHarness.Call("queued"));
-        await HotPoolHarness.EventuallyAsync(() => sut.Dispatcher.Waiting == 1, "the second call waits");
+        await Eventually.HoldsAsync(() => sut.Dispatcher.Waiting == 1, "the second call waits");
 
         release.SetResult();
         using var a = await slow;
@@ -139,9 +140,9 @@ public sealed class HotCallDispatcherLimitTests
             },
         };
         var holder = sut.InvokeAsync(HotPoolHarness.Call("hold", c => c.Image = "fake/one:1"));
-        await HotPoolHarness.EventuallyAsync(() => sut.RequestsReceived == 1, "the first call runs");
+        await Eventually.HoldsAsync(() => sut.RequestsReceived == 1, "the first call runs");
         var other = sut.InvokeAsync(HotPoolHarness.Call("other", c => c.Image = "fake/two:1"));
-        await HotPoolHarness.EventuallyAsync(() => sut.Dispatcher.Waiting == 1, "the other function waits");
+        await Eventually.HoldsAsync(() => sut.Dispatcher.Waiting == 1, "the other function waits");
 
         release.SetResult();
         using var a = await holder;
@@ -161,7 +162,7 @@ public sealed class HotCallDispatcherLimitTests
         using var cancel = new CancellationTokenSource();
 
         var call = sut.InvokeAsync(HotPoolHarness.Call(), cancellationToken: cancel.Token);
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Created == 1, "the launch began");
+        await Eventually.HoldsAsync(() => sut.Driver.Created == 1, "the launch began");
         await cancel.CancelAsync();
         using var result = await call;
 

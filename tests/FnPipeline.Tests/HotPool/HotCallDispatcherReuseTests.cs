@@ -1,3 +1,4 @@
+using FnPipeline.Tests.Fakes;
 using FnPipeline.Tests.HotPool.Fakes;
 
 namespace FnPipeline.Tests.HotPool;
@@ -74,7 +75,7 @@ public sealed class HotCallDispatcherReuseTests
         // Two calls at once: two containers. "a" finishes first, then "b": b's container is the most recently idle.
         var a = sut.InvokeAsync(HotPoolHarness.Call("a"));
         var b = sut.InvokeAsync(HotPoolHarness.Call("b"));
-        await HotPoolHarness.EventuallyAsync(() => sut.RequestsReceived == 2, "both calls reached a container");
+        await Eventually.HoldsAsync(() => sut.RequestsReceived == 2, "both calls reached a container");
         gates["a"].SetResult();
         using var resultA = await a;
         gates["b"].SetResult();

@@ -1,3 +1,4 @@
+using FnPipeline.Tests.Fakes;
 using FnPipeline.Tests.HotPool.Fakes;
 
 namespace FnPipeline.Tests.HotPool;
@@ -26,7 +27,7 @@ public sealed class HotCallDispatcherShutdownTests
         }
 
         var inFlight = sut.InvokeAsync(HotPoolHarness.Call("slow"));
-        await HotPoolHarness.EventuallyAsync(() => sut.RequestsReceived == 2, "the slow call runs");
+        await Eventually.HoldsAsync(() => sut.RequestsReceived == 2, "the slow call runs");
 
         var disposal = sut.Dispatcher.DisposeAsync(TimeSpan.FromSeconds(30)).AsTask();
         using var refused = await sut.InvokeAsync(HotPoolHarness.Call("late"));
@@ -56,7 +57,7 @@ public sealed class HotCallDispatcherShutdownTests
             },
         };
         var call = sut.InvokeAsync(HotPoolHarness.Call("stuck", c => c.Timeout = TimeSpan.FromMinutes(5)));
-        await HotPoolHarness.EventuallyAsync(() => sut.RequestsReceived == 1, "the call runs");
+        await Eventually.HoldsAsync(() => sut.RequestsReceived == 1, "the call runs");
 
         var disposal = sut.Dispatcher.DisposeAsync(TimeSpan.FromSeconds(5)).AsTask();
         await Task.Delay(50);
@@ -77,7 +78,7 @@ public sealed class HotCallDispatcherShutdownTests
         await using var sut = HotPoolHarness.CreateWithFakeTime();
         sut.Driver.Functions = _ => new FakeFunction { Start = FakeStart.NeverListen };
         var call = sut.InvokeAsync(HotPoolHarness.Call());
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Events.Any(e => e.StartsWith("start", StringComparison.Ordinal)), "the container started");
+        await Eventually.HoldsAsync(() => sut.Driver.Events.Any(e => e.StartsWith("start", StringComparison.Ordinal)), "the container started");
 
         var disposal = sut.Dispatcher.DisposeAsync(TimeSpan.FromSeconds(1)).AsTask();
         sut.FakeTime.Advance(TimeSpan.FromSeconds(1));

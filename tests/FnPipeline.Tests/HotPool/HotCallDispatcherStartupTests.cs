@@ -1,3 +1,4 @@
+using FnPipeline.Tests.Fakes;
 using FnPipeline.Tests.HotPool.Fakes;
 
 namespace FnPipeline.Tests.HotPool;
@@ -12,7 +13,7 @@ public sealed class HotCallDispatcherStartupTests
         sut.Driver.Functions = _ => new FakeFunction { Start = FakeStart.NeverListen };
 
         var call = sut.InvokeAsync(HotPoolHarness.Call());
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Events.Any(e => e.StartsWith("start", StringComparison.Ordinal)), "the container started");
+        await Eventually.HoldsAsync(() => sut.Driver.Events.Any(e => e.StartsWith("start", StringComparison.Ordinal)), "the container started");
         sut.FakeTime.Advance(TimeSpan.FromSeconds(4.9));
         call.IsCompleted.ShouldBeFalse();
         sut.FakeTime.Advance(TimeSpan.FromSeconds(0.1));
@@ -21,7 +22,7 @@ public sealed class HotCallDispatcherStartupTests
         result.Error!.Kind.ShouldBe(FnErrorKind.ContainerInitTimeout);
         result.Error.StatusCode.ShouldBe(504);
         result.Error.Message.ShouldStartWith("container initialization timed out");
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0 && sut.SocketDirectories().Count == 0, "container and directory removed");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0 && sut.SocketDirectories().Count == 0, "container and directory removed");
         sut.Dispatcher.Containers.ShouldBe(0);
     }
 
@@ -43,7 +44,7 @@ public sealed class HotCallDispatcherStartupTests
         result.Error.Message.ShouldContain("container exit code 2");
         result.Error.Message.ShouldContain("FN_FORMAT must be http-stream");
         result.Error.Message.ShouldStartWith("container failed to initialize");
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0 && sut.SocketDirectories().Count == 0, "container and directory removed");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0 && sut.SocketDirectories().Count == 0, "container and directory removed");
     }
 
     [Theory]
@@ -58,7 +59,7 @@ public sealed class HotCallDispatcherStartupTests
 
         result.Error!.Kind.ShouldBe(FnErrorKind.ContainerInitFailed);
         result.Error.Message.ShouldContain(problem);
-        await HotPoolHarness.EventuallyAsync(() => sut.Driver.Alive == 0, "container removed");
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "container removed");
     }
 
     [Fact]
@@ -100,7 +101,7 @@ public sealed class HotCallDispatcherStartupTests
         var failure = await Should.ThrowAsync<FnEngineException>(() => sut.InvokeAsync(HotPoolHarness.Call()));
 
         failure.Message.ShouldContain("engine unreachable");
-        await HotPoolHarness.EventuallyAsync(() => sut.SocketDirectories().Count == 0, "directory removed");
+        await Eventually.HoldsAsync(() => sut.SocketDirectories().Count == 0, "directory removed");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using FnPipeline.Diagnostics;
 using FnPipeline.Tests.Fakes;
 using Shouldly;
 using Xunit;
@@ -21,7 +22,7 @@ public sealed class ColdPipelineMetricsTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "FnPipeline" && instrument.Name == "fnpipeline.containers")
+            if (instrument.Meter.Name == FnPipelineMetrics.MeterName && instrument.Name == "fnpipeline.containers")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -39,10 +40,7 @@ public sealed class ColdPipelineMetricsTests
 
         using var result = await executor.InvokeAsync(new FunctionCall { Image = "fnpipeline/testfn", Input = CallInput.FromString("x") });
         // The removal's -1 is recorded just after the fake counts the removal: wait for what is asserted.
-        for (var i = 0; i < 500 && !(driver.Removed == 1 && Interlocked.Read(ref containers) == 0); i++)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.HoldsAsync(() => driver.Removed == 1 && Interlocked.Read(ref containers) == 0);
 
         Volatile.Read(ref created).ShouldBe(1);
         Interlocked.Read(ref containers).ShouldBe(0);

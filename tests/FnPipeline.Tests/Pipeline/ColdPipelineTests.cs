@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using FnPipeline.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
@@ -23,17 +22,6 @@ public sealed class ColdPipelineTests
         return new FnExecutor(options, driver, hotFactory: null, loggerFactory: null, time);
     }
 
-    // Cleanup runs after the caller has its result, so counts it drives are awaited, not read at once.
-    private static async Task WaitUntil(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string what = "")
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        condition().ShouldBeTrue($"still false after ~5 s: {what}");
-    }
-
     [Fact]
     public async Task InvokeAsync_Echo_ReturnsInputAsOutputAndRemovesContainer()
     {
@@ -46,7 +34,7 @@ public sealed class ColdPipelineTests
         result.Error.ShouldBeNull();
         result.ExitCode.ShouldBe(0);
         result.OutputAsString().ShouldBe("ping");
-        await WaitUntil(() => driver.Removed == 1);
+        await Eventually.HoldsAsync(() => driver.Removed == 1);
         driver.Events.ShouldBe(["image fnpipeline/testfn:latest", $"create fnpipeline-unit-{result.CallId}", $"start fnpipeline-unit-{result.CallId}", $"remove fnpipeline-unit-{result.CallId}"]);
     }
 
@@ -115,7 +103,7 @@ public sealed class ColdPipelineTests
         results.Select(r => r.OutputAsString()).ShouldBe(Enumerable.Range(0, 50).Select(i => $"call {i}"), ignoreOrder: true);
         driver.MaxAlive.ShouldBeLessThanOrEqualTo(4);
         driver.Created.ShouldBe(50);
-        await WaitUntil(() => driver.Removed == 50);
+        await Eventually.HoldsAsync(() => driver.Removed == 50);
         foreach (var r in results)
         {
             r.Dispose();
@@ -135,7 +123,7 @@ public sealed class ColdPipelineTests
         var running = executor.InvokeAsync(Echo("first"));
 
         // Start comes after the first call has left the queue (create counts it a moment before).
-        await WaitUntil(() => driver.Events.Any(e => e.StartsWith("start ", StringComparison.Ordinal)));
+        await Eventually.HoldsAsync(() => driver.Events.Any(e => e.StartsWith("start ", StringComparison.Ordinal)));
         var queued = new[] { executor.InvokeAsync(Echo("second")), executor.InvokeAsync(Echo("third")) };
 
         using var refused = await executor.InvokeAsync(Echo("fourth"));
@@ -162,7 +150,7 @@ public sealed class ColdPipelineTests
         result.ExitCode.ShouldBe(3);
         result.Error.ShouldBe(new FnError(FnErrorKind.ContainerExit, 502, "container exit code 3"));
         result.Stderr.ShouldBe("boom");
-        await WaitUntil(() => driver.Removed == 1);
+        await Eventually.HoldsAsync(() => driver.Removed == 1);
     }
 
     [Fact]
@@ -222,7 +210,7 @@ public sealed class ColdPipelineTests
         await using var executor = CreateSut(driver, time: time);
 
         var call = executor.InvokeAsync(Echo(timeout: TimeSpan.FromSeconds(2)));
-        await WaitUntil(() => driver.Events.Any(e => e.StartsWith("start", StringComparison.Ordinal)));
+        await Eventually.HoldsAsync(() => driver.Events.Any(e => e.StartsWith("start", StringComparison.Ordinal)));
         time.Advance(TimeSpan.FromSeconds(2));
         using var result = await call;
 
@@ -230,7 +218,7 @@ public sealed class ColdPipelineTests
         result.Error!.StatusCode.ShouldBe(504);
         result.Error.Message.ShouldBe("Timed out: the call ran longer than its timeout of 2 s");
         driver.Killed.ShouldBe(1);
-        await WaitUntil(() => driver.Removed == 1);
+        await Eventually.HoldsAsync(() => driver.Removed == 1);
     }
 
     [Fact]
@@ -241,14 +229,14 @@ public sealed class ColdPipelineTests
         using var cts = new CancellationTokenSource();
 
         var call = executor.InvokeAsync(Echo(), cts.Token);
-        await WaitUntil(() => driver.Events.Any(e => e.StartsWith("start", StringComparison.Ordinal)));
+        await Eventually.HoldsAsync(() => driver.Events.Any(e => e.StartsWith("start", StringComparison.Ordinal)));
         await cts.CancelAsync();
         using var result = await call;
 
         result.Status.ShouldBe(InvocationStatus.Cancelled);
         result.Error!.Kind.ShouldBe(FnErrorKind.Cancelled);
         driver.Killed.ShouldBe(1);
-        await WaitUntil(() => driver.Removed == 1);
+        await Eventually.HoldsAsync(() => driver.Removed == 1);
     }
 
     [Fact]
@@ -276,7 +264,7 @@ public sealed class ColdPipelineTests
 
         ex.Message.ShouldBe("The engine failed in stage attach-and-start for image 'fnpipeline/testfn:latest': engine went away");
         // The slot is released just after the removal the fake counts.
-        await WaitUntil(() => driver.Removed == 1 && executor.ColdContainersInUse == 0);
+        await Eventually.HoldsAsync(() => driver.Removed == 1 && executor.ColdContainersInUse == 0);
     }
 
     [Fact]
@@ -286,7 +274,7 @@ public sealed class ColdPipelineTests
         await using var executor = CreateSut(driver);
 
         using var result = await executor.InvokeAsync(Echo());
-        await WaitUntil(() => result.Timings.Cleanup is not null);
+        await Eventually.HoldsAsync(() => result.Timings.Cleanup is not null);
 
         result.Timings.Run.ShouldBeGreaterThanOrEqualTo(TimeSpan.Zero);
         driver.Events.Last().ShouldStartWith("remove");
@@ -307,7 +295,7 @@ public sealed class ColdPipelineTests
             o.MaxContainers = 1;
         }, time);
         var first = executor.InvokeAsync(Echo("first"));
-        await WaitUntil(() => driver.Created == 1);
+        await Eventually.HoldsAsync(() => driver.Created == 1);
         var waiting = Enumerable.Range(0, 6).Select(i => executor.InvokeAsync(Echo($"w{i}"))).ToArray();
         await Task.Delay(100);
 
@@ -330,7 +318,7 @@ public sealed class ColdPipelineTests
         var driver = new FakeContainerDriver { Behavior = _ => new FakeBehavior { RunTime = TimeSpan.FromMilliseconds(100) } };
         var executor = CreateSut(driver);
         var calls = Enumerable.Range(0, 5).Select(_ => executor.InvokeAsync(Echo())).ToArray();
-        await WaitUntil(() => driver.Created > 0);
+        await Eventually.HoldsAsync(() => driver.Created > 0);
 
         await executor.DisposeAsync();
 

@@ -66,21 +66,6 @@ internal sealed class HotPoolHarness : IAsyncDisposable
     /// <summary>Socket directories that exist under the base directory now.</summary>
     public IReadOnlyList<string> SocketDirectories() => Directory.GetDirectories(BaseDirectory);
 
-    /// <summary>Polls (real time) until <paramref name="condition"/> holds, failing after 10 s.</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new ShouldAssertException($"timed out waiting until {what}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await Dispatcher.DisposeAsync(TimeSpan.FromSeconds(5));
