@@ -23,6 +23,11 @@ internal static class LoadTest
     /// <summary>Exit codes: 0 the run completed, 1 no executor call succeeded, 2 the executor could not start.</summary>
     public static async Task<int> RunAsync(RunSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Scenario == Faults.FaultStormReport.Name)
+        {
+            return await Faults.FaultStorm.RunAsync(settings, cancellationToken);
+        }
+
         var output = Console.Out;
         ExecutorTarget target;
         try

@@ -12,7 +12,7 @@ internal static class LoadTestCommand
     {
         var scenario = new Option<string>("--scenario", "-s")
         {
-            Description = "Scenario: cold-echo, hot-echo, mixed or burst.",
+            Description = "Scenario: cold-echo, hot-echo, mixed, burst or faults.",
             DefaultValueFactory = _ => "hot-echo",
         };
         scenario.AcceptOnlyFromAmong(RunSettings.Scenarios);
@@ -36,10 +36,25 @@ internal static class LoadTestCommand
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Open model: most calls in flight; due calls past it count as not started.", DefaultValueFactory = _ => 1000 };
         var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the baseline pass (the same load the bare way, for the ratios)." };
         var hotShare = new Option<double>("--hot-share") { Description = "mixed: the share of hot calls (0 to 1).", DefaultValueFactory = _ => 0.9 };
+        var calls = new Option<int>("--calls") { Description = "faults: calls in all (a bounded storm).", DefaultValueFactory = _ => 200 };
+        var labels = new Option<string[]>("--label")
+        {
+            Description = "faults: KEY=VALUE label on every container (repeatable).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        labels.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => !t.Value.Contains('=', StringComparison.Ordinal) || t.Value.StartsWith('=')))
+            {
+                result.AddError($"--label '{token.Value}' is not KEY=VALUE.");
+            }
+        });
+        var startBound = Duration("--start-bound", "faults: time allowed for getting a call to a running function (part of each call's bound).", TimeSpan.FromSeconds(10));
+        var slack = Duration("--slack", "faults: time allowed past a call's timeout and start bound before it counts as a hang.", TimeSpan.FromSeconds(5));
 
         var command = new RootCommand("FnPipeline load tests: scenarios under a closed or open load model, with markdown, JSON and HTML reports.")
         {
-            scenario, rate, concurrency, duration, warmup, output, driver, payload, timeout, maxInFlight, hotShare, noBaseline,
+            scenario, rate, concurrency, duration, warmup, output, driver, payload, timeout, maxInFlight, hotShare, noBaseline, calls, labels, startBound, slack,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -56,7 +71,13 @@ internal static class LoadTestCommand
                 result.GetValue(maxInFlight),
                 result.GetValue(hotShare),
                 !result.GetValue(noBaseline),
-                result.GetValue(output) ?? Path.Combine(ReportsDirectory, $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
+                result.GetValue(output) ?? Path.Combine(ReportsDirectory, $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"))
+            {
+                Calls = result.GetValue(calls),
+                Labels = (result.GetValue(labels) ?? []).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal),
+                StartBound = result.GetValue(startBound),
+                Slack = result.GetValue(slack),
+            };
             var problems = settings.Validate();
             if (problems.Count > 0)
             {

@@ -18,7 +18,19 @@ internal sealed record RunSettings(
     bool Baseline,
     string OutputDirectory)
 {
-    public static readonly string[] Scenarios = ["cold-echo", "hot-echo", "mixed", "burst"];
+    public static readonly string[] Scenarios = ["cold-echo", "hot-echo", "mixed", "burst", "faults"];
+
+    /// <summary>faults: calls in all (the storm is bounded by calls, not by time).</summary>
+    public int Calls { get; init; } = 200;
+
+    /// <summary>faults: extra labels on every container (e.g. the test run's).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>faults: time allowed for getting a call to a running function, part of each call's bound.</summary>
+    public TimeSpan StartBound { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>faults: time allowed on top of a call's timeout and start bound before it counts as a hang.</summary>
+    public TimeSpan Slack { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Every problem with the settings (empty when they are valid).</summary>
     public IReadOnlyList<string> Validate()
@@ -59,7 +71,35 @@ internal sealed record RunSettings(
             problems.Add("--hot-share must be between 0 and 1.");
         }
 
+        if (Scenario == "faults")
+        {
+            ValidateFaults(problems);
+        }
+
         return problems;
+    }
+
+    private void ValidateFaults(List<string> problems)
+    {
+        if (Rate is not null)
+        {
+            problems.Add("faults runs a closed model: give --concurrency (callers), not --rate.");
+        }
+
+        if (Driver != DriverKind.Docker)
+        {
+            problems.Add("faults needs the real engine (--driver docker): it kills containers and runs them out of memory.");
+        }
+
+        if (Calls is < 1 or > 100_000)
+        {
+            problems.Add("--calls must be between 1 and 100000.");
+        }
+
+        if (StartBound <= TimeSpan.Zero || Slack < TimeSpan.Zero)
+        {
+            problems.Add("--start-bound must be positive and --slack 0 or more.");
+        }
     }
 
     /// <summary>The simulation: the model the command line names, else the scenario's default.</summary>

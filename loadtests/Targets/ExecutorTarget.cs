@@ -15,13 +15,17 @@ internal sealed class ExecutorTarget : IAsyncDisposable
 {
     private readonly string _socketDirectory;
 
-    private ExecutorTarget(FnExecutor executor, string socketDirectory)
+    private ExecutorTarget(FnExecutor executor, FnPipelineOptions options, string socketDirectory)
     {
         Executor = executor;
+        Options = options;
         _socketDirectory = socketDirectory;
     }
 
     public FnExecutor Executor { get; }
+
+    /// <summary>The options the executor was created with (engine endpoint, instance id, ...).</summary>
+    public FnPipelineOptions Options { get; }
 
     /// <summary>The executor's hot socket base directory: one directory per hot container, each with its <c>lsnr.sock</c>.</summary>
     public string SocketDirectory => _socketDirectory;
@@ -42,7 +46,7 @@ internal sealed class ExecutorTarget : IAsyncDisposable
         options.Hot.IdleTimeout = hotIdleTimeout;
         try
         {
-            return new ExecutorTarget(driver == DriverKind.Fake ? FakeEngine.CreateExecutor(options) : FnExecutor.Create(options), directory);
+            return new ExecutorTarget(driver == DriverKind.Fake ? FakeEngine.CreateExecutor(options) : FnExecutor.Create(options), options, directory);
         }
         catch
         {
