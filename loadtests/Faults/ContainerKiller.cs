@@ -20,6 +20,22 @@ internal sealed class ContainerKiller(DockerClient docker, string instanceId)
     /// <param name="callDone">Completes when the call has been answered: nothing left to kill.</param>
     public async Task<string> KillAsync(string target, Task callDone, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await KillWhenServingAsync(target, callDone, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return "not killed: the run stopped";
+        }
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or TimeoutException)
+        {
+            return $"not killed: the engine failed ({ex.GetType().Name}: {ex.Message})";
+        }
+    }
+
+    private async Task<string> KillWhenServingAsync(string target, Task callDone, CancellationToken cancellationToken)
+    {
         while (!callDone.IsCompleted && !cancellationToken.IsCancellationRequested)
         {
             var container = await FindRunningAsync(target, cancellationToken);

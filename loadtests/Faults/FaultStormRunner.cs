@@ -88,6 +88,11 @@ internal sealed class FaultStormRunner(FnExecutor executor, FaultCalls calls, Co
             (status, note) = (FaultExpectations.NoAnswer, $"no answer {(bound + NoAnswerGrace).TotalSeconds:0} s after the start");
             _unanswered.Add(invoke);
         }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            (status, note) = (FaultExpectations.RunStopped, "Ctrl+C");
+            _unanswered.Add(invoke);
+        }
 
         var latency = _clock.Elapsed - started;
         if (kill is not null)
