@@ -78,7 +78,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         {
             return cancellationToken.IsCancellationRequested ? Acquisition.Failed(InvocationStatus.Cancelled, CallOutcomes.Cancelled())
                 : context.ShutdownToken.IsCancellationRequested ? Acquisition.Failed(InvocationStatus.Error, CallOutcomes.ShuttingDown())
-                : Acquisition.Failed(InvocationStatus.Error, TooBusy(waiter.Pool, waitLimit));
+                : Acquisition.Failed(InvocationStatus.Error, TooBusy(call, waiter.Pool, waitLimit));
         }
         finally
         {
@@ -156,8 +156,8 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         }
     }
 
-    private FnError TooBusy(FunctionPool pool, TimeSpan waitLimit) => CallOutcomes.TooBusy(
-        $"no container of function {pool.Key} became free within {waitLimit.TotalSeconds:0.###} s " +
+    private FnError TooBusy(FunctionCall call, FunctionPool pool, TimeSpan waitLimit) => CallOutcomes.TooBusy(
+        $"no container of {CallOutcomes.Subject(call)} became free within {waitLimit.TotalSeconds:0.###} s " +
         $"({pool.Live} of {pool.MaxContainers} per function, {context.Budget.Used} of {context.Budget.MaxContainers} in all)");
 
     private Launch? TryLaunch(FunctionPool pool, FunctionCall call)

@@ -7,6 +7,10 @@ internal static class CallOutcomes
 {
     public static FnError TooBusy(string reason) => new(FnErrorKind.TooBusy, 503, $"Timed out - server too busy: {reason}");
 
+    /// <summary>The function a message is about, as its caller knows it: its name (when the call has one) and its image.</summary>
+    public static string Subject(FunctionCall call) =>
+        string.IsNullOrEmpty(call.FunctionName) ? $"image '{call.Image}'" : $"function '{call.FunctionName}' (image '{call.Image}')";
+
     public static FnError ShuttingDown() => new(FnErrorKind.ShuttingDown, 503, "The executor is shutting down");
 
     public static FnError Cancelled() => new(FnErrorKind.Cancelled, 499, "The call was cancelled by its caller");

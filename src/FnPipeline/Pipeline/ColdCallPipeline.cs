@@ -84,7 +84,8 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         if (!_slots.TryEnqueue())
         {
             PipelineLog.CallRefused(_logger, callId, "queue limit reached");
-            return CallOutcomes.Result(callId, InvocationStatus.Error, CallOutcomes.TooBusy($"{_slots.Queued} calls already wait for a container"));
+            return CallOutcomes.Result(callId, InvocationStatus.Error, CallOutcomes.TooBusy(
+                $"no place in the queue for a call of {CallOutcomes.Subject(call)}: {_slots.Queued} calls already wait for a container (MaxQueuedCalls)"));
         }
 
         var context = _contexts.Get();

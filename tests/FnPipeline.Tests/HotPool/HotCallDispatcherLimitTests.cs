@@ -50,10 +50,10 @@ public sealed class HotCallDispatcherLimitTests
                 return new FakeResponse { Body = request.Body };
             },
         };
-        var busy = sut.InvokeAsync(HotPoolHarness.Call("busy", c => c.Timeout = TimeSpan.FromSeconds(60)));
+        var busy = sut.InvokeAsync(HotPoolHarness.Call("busy", c => c.Timeout = TimeSpan.FromSeconds(60)) with { FunctionName = "late-fn" });
         await Eventually.HoldsAsync(() => sut.RequestsReceived == 1, "the first call runs");
 
-        var waiting = sut.InvokeAsync(HotPoolHarness.Call("late", c => c.Timeout = TimeSpan.FromSeconds(2)));
+        var waiting = sut.InvokeAsync(HotPoolHarness.Call("late", c => c.Timeout = TimeSpan.FromSeconds(2)) with { FunctionName = "late-fn" });
         await Eventually.HoldsAsync(() => sut.Dispatcher.Waiting == 1, "the second call waits");
         sut.FakeTime.Advance(TimeSpan.FromSeconds(2));
         using var late = await waiting;
@@ -62,7 +62,7 @@ public sealed class HotCallDispatcherLimitTests
         late.Error!.Kind.ShouldBe(FnErrorKind.TooBusy);
         late.Error.StatusCode.ShouldBe(503);
         late.Error.IsRetryable.ShouldBeTrue();
-        late.Error.Message.ShouldStartWith("Timed out - server too busy");
+        late.Error.Message.ShouldStartWith("Timed out - server too busy: no container of function 'late-fn' (image 'fake/fn:1') became free within 2 s");
         release.SetResult();
         using var first = await busy;
         first.IsSuccess.ShouldBeTrue();

@@ -126,12 +126,15 @@ public sealed class ColdPipelineTests
         await Eventually.HoldsAsync(() => driver.Events.Any(e => e.StartsWith("start ", StringComparison.Ordinal)));
         var queued = new[] { executor.InvokeAsync(Echo("second")), executor.InvokeAsync(Echo("third")) };
 
-        using var refused = await executor.InvokeAsync(Echo("fourth"));
+        using var refused = await executor.InvokeAsync(Echo("fourth") with { FunctionName = "echo" });
 
         refused.Status.ShouldBe(InvocationStatus.Error);
         refused.Error!.Kind.ShouldBe(FnErrorKind.TooBusy);
         refused.Error.StatusCode.ShouldBe(503);
         refused.Error.IsRetryable.ShouldBeTrue();
+        refused.Error.Message.ShouldBe(
+            "Timed out - server too busy: no place in the queue for a call of function 'echo' (image 'fnpipeline/testfn:latest'): " +
+            "2 calls already wait for a container (MaxQueuedCalls)");
         queued.ShouldAllBe(t => !t.IsCompleted);
         driver.RunGate.SetResult();
         (await running).Status.ShouldBe(InvocationStatus.Success);
