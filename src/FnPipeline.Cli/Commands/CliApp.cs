@@ -18,16 +18,24 @@ internal static class CliApp
         return root;
     }
 
+    /// <summary>Parses <paramref name="args"/>: the parse result and every usage error (the parser's, then unknown options before <c>--</c>).</summary>
+    public static (ParseResult Result, IReadOnlyList<string> Errors) Parse(RootCommand root, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var parseResult = root.Parse(args);
+        return (parseResult, [.. parseResult.Errors.Select(e => e.Message), .. UnknownOptions.Find(parseResult)]);
+    }
+
     /// <summary>Parses and runs; a usage error prints what is wrong and exits with <see cref="ExitCodes.Usage"/>.</summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var root = CreateRootCommand();
-        var parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0)
+        var (parseResult, errors) = Parse(root, args);
+        if (errors.Count > 0)
         {
-            foreach (var error in parseResult.Errors)
+            foreach (var error in errors)
             {
-                await Console.Error.WriteLineAsync($"fnpipe: {error.Message}".AsMemory(), cancellationToken).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"fnpipe: {error}".AsMemory(), cancellationToken).ConfigureAwait(false);
             }
 
             var command = parseResult.CommandResult.Command;

@@ -26,12 +26,12 @@ internal static class InvokeCommand
         var memory = new Option<long>("--memory", "-m")
         {
             Description = "Memory limit in MB (at least 6; swap disabled). Default: FNPIPELINE_DEFAULT_MEMORY_MB, else 128.",
-            CustomParser = CliParsers.WholeNumber(6, "MB"),
+            CustomParser = CliParsers.WholeNumber(FunctionCallLimits.MinMemoryMB, "MB"),
         };
         var cpus = new Option<long>("--cpus")
         {
-            Description = "CPU limit in milli-CPUs (1000 = one CPU). Default: unlimited.",
-            CustomParser = CliParsers.WholeNumber(1, "milli-CPUs"),
+            Description = "CPU limit in milli-CPUs (1000 = one CPU; at least 10, the engine's smallest quota). Default: unlimited.",
+            CustomParser = CliParsers.WholeNumber(FunctionCallLimits.MinMilliCpus, "milli-CPUs"),
         };
         var timeout = new Option<TimeSpan?>("--timeout", "-t")
         {

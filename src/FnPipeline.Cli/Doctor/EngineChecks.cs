@@ -55,9 +55,9 @@ internal sealed class EngineChecks(Uri endpoint, string? minimumVersion) : IDisp
 
     public async Task<DoctorCheck> ImageAsync(string image, CancellationToken cancellationToken = default)
     {
-        if (!ImageReference.IsValid(image))
+        if (ImageReference.Problem(image) is { } problem)
         {
-            return DoctorCheck.Fail("image", $"'{image}' is not a valid image reference", "write it as [registry/]name[:tag][@digest], in lower case");
+            return DoctorCheck.Fail("image", $"'{image}' {problem}", "write it as [registry/]name[:tag][@digest], in lower case");
         }
 
         try

@@ -28,6 +28,9 @@ internal sealed class FunctionFields(FunctionsFileBinder binder, string field)
 
     public string? Image { get; private set; }
 
+    /// <summary>The image's problem was reported at its field: the call check must not report it again.</summary>
+    public bool ImageReported { get; private set; }
+
     public void Set(MapEntry entry)
     {
         var path = $"{field}.{entry.Key}";
@@ -35,15 +38,15 @@ internal sealed class FunctionFields(FunctionsFileBinder binder, string field)
         switch (entry.Key)
         {
             case "name": Name = BindName(value, path); break;
-            case "image": Image = binder.String(value, path); break;
+            case "image": Image = BindImage(value, path); break;
             case "format": _format = BindFormat(value, path); break;
             case "memory": _memory = Whole(value, path, "MB"); break;
             case "cpus": _cpus = Whole(value, path, "milli-CPUs (1000 = one CPU)"); break;
             case "timeout": _timeout = Duration(value, path); break;
             case "idle_timeout": _idleTimeout = Duration(value, path); break;
-            case "config": _config = Strings(value, path); break;
+            case "config": _config = Strings(value, path, isEnvironment: true); break;
             case "cmd": _command = Command(value, path); break;
-            case "labels": _labels = Strings(value, path); break;
+            case "labels": _labels = Strings(value, path, isEnvironment: false); break;
             case "tmpfs": _tmpfs = Whole(value, path, "MB"); break;
             case "fs_size": _fsSize = Whole(value, path, "MB"); break;
             case "max_output_bytes": _maxOutput = Whole(value, path, "bytes"); break;
@@ -81,6 +84,18 @@ internal sealed class FunctionFields(FunctionsFileBinder binder, string field)
         return name;
     }
 
+    private string? BindImage(FileNode value, string path)
+    {
+        var image = binder.String(value, path);
+        if (image is not null && ImageReference.Problem(image) is { } problem)
+        {
+            binder.Problem(value, path, $"'{Shorten(image)}' {problem}");
+            ImageReported = true;
+        }
+
+        return image;
+    }
+
     private FunctionFormat BindFormat(FileNode value, string path)
     {
         switch (binder.String(value, path))
@@ -114,14 +129,20 @@ internal sealed class FunctionFields(FunctionsFileBinder binder, string field)
         if (value is ScalarNode { Kind: ScalarKind.Number or ScalarKind.String } scalar &&
             DurationParser.TryParse(scalar.Text, out var duration) && duration > TimeSpan.Zero)
         {
-            return duration;
+            if (FunctionCallValidator.TimeoutProblem(duration) is not { } problem)
+            {
+                return duration;
+            }
+
+            binder.Problem(value, path, problem);
+            return null;
         }
 
         binder.Problem(value, path, $"expected a positive duration ({DurationParser.Examples}), got {value.Describe()}");
         return null;
     }
 
-    private Dictionary<string, string> Strings(FileNode value, string path)
+    private Dictionary<string, string> Strings(FileNode value, string path, bool isEnvironment)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (value is not MapNode map)
@@ -135,7 +156,21 @@ internal sealed class FunctionFields(FunctionsFileBinder binder, string field)
             // Numbers and booleans are taken as written: config values are strings to the container.
             if (entry.Value is ScalarNode { Kind: not ScalarKind.Null } scalar)
             {
-                result[entry.Key] = scalar.Text;
+                // Config becomes the container's environment: each entry is checked where it is written, and a bad one
+                // is left out so the call check does not report it a second time.
+                var entryPath = $"{path}.{Shorten(entry.Key)}";
+                if (isEnvironment && FunctionCallValidator.EnvironmentNameProblem(entry.Key) is { } nameProblem)
+                {
+                    binder.Problem(entry.Line, entry.Column, entryPath, $"name '{Shorten(entry.Key)}' {nameProblem}");
+                }
+                else if (isEnvironment && FunctionCallValidator.EnvironmentValueProblem(entry.Key, scalar.Text) is { } valueProblem)
+                {
+                    binder.Problem(entry.Value, entryPath, $"value {valueProblem}");
+                }
+                else
+                {
+                    result[entry.Key] = scalar.Text;
+                }
             }
             else
             {
@@ -159,10 +194,20 @@ internal sealed class FunctionFields(FunctionsFileBinder binder, string field)
         {
             if (binder.String(list.Items[i], $"{path}[{i}]") is { } argument)
             {
-                command.Add(argument);
+                if (FunctionCallValidator.ArgumentProblem(argument) is { } problem)
+                {
+                    binder.Problem(list.Items[i], $"{path}[{i}]", problem);
+                }
+                else
+                {
+                    command.Add(argument);
+                }
             }
         }
 
         return command;
     }
+
+    // A bad value may be huge (a 300-character image, a 200 KB config name): messages show its start and its length.
+    private static string Shorten(string text) => text.Length <= 80 ? text : $"{text[..77]}... ({text.Length} characters)";
 }

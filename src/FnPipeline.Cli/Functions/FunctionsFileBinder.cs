@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FnPipeline.Cli.Commands;
 
 namespace FnPipeline.Cli.Functions;
 
@@ -112,7 +113,10 @@ internal sealed partial class FunctionsFileBinder(string path, string displayNam
 
         // The call's own rules (image grammar, reserved variables and labels, limits), on what could be bound.
         var function = fields.Build(map.Line);
-        foreach (var problem in FunctionCallValidator.Validate(function.ToCall("", CallInput.Empty)))
+        var call = function.ToCall("", CallInput.Empty);
+
+        // A bad image was reported at its field, with its position; a stand-in lets the rest of the call be checked.
+        foreach (var problem in FunctionCallValidator.Validate(fields.ImageReported ? call with { Image = "reported/at-its-field" } : call))
         {
             Problem(map, fields.Name is null ? field : $"{field} ({fields.Name})", problem);
         }
@@ -131,8 +135,7 @@ internal sealed partial class FunctionsFileBinder(string path, string displayNam
     internal void Unknown(MapEntry entry, string parent, IReadOnlyList<string> known)
     {
         var field = parent.Length == 0 ? entry.Key : $"{parent}.{entry.Key}";
-        var closest = known.MinBy(k => Distance(k, entry.Key));
-        var hint = closest is not null && Distance(closest, entry.Key) <= 2 ? $" (did you mean '{closest}'?)" : "";
+        var hint = DidYouMean.Closest(entry.Key, known) is { } closest ? $" (did you mean '{closest}'?)" : "";
         Problem(entry.Line, entry.Column, field, $"unknown field{hint}; known fields: {string.Join(", ", known)}");
     }
 
@@ -152,23 +155,4 @@ internal sealed partial class FunctionsFileBinder(string path, string displayNam
 
     private FunctionsFileException Failed() =>
         new(path, [.. _problems.OrderBy(p => p.Line).ThenBy(p => p.Column).Select(p => p.Text)]);
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
 }

@@ -9,6 +9,12 @@ namespace FnPipeline.Cli.Invoke;
 /// <summary>The <c>--json</c> document of <c>fnpipe invoke</c> (fields: docs/cli.md).</summary>
 internal static class InvokeJson
 {
+    /// <summary>
+    /// Most output bytes a failed call's document carries: its output is diagnostic there (a call that failed with
+    /// "output too large" held up to the executor's whole output limit), so only its start is kept.
+    /// </summary>
+    public const int FailedOutputExcerptBytes = 64 * 1024;
+
     public static async Task WriteAsync(Stream stdout, InvocationResult result, TimeSpan total, int exitCode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stdout);
@@ -20,7 +26,9 @@ internal static class InvokeJson
     public static InvokeDocument Document(InvocationResult result, TimeSpan total, int exitCode)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var output = result.Output.Span;
+        var full = result.Output.Span;
+        var truncated = result.Status != InvocationStatus.Success && full.Length > FailedOutputExcerptBytes;
+        var output = truncated ? full[..Utf8Boundary(full, FailedOutputExcerptBytes)] : full;
         var isText = Utf8.IsValid(output);
         var t = result.Timings;
         return new InvokeDocument(
@@ -32,12 +40,25 @@ internal static class InvokeJson
             result.Error is { } e ? new ErrorDocument(e.Kind.ToString(), e.StatusCode, e.Message) : null,
             isText ? Encoding.UTF8.GetString(output) : null,
             isText ? null : Convert.ToBase64String(output),
-            output.Length,
+            full.Length,
+            truncated,
             result.Stderr,
             new TimingsDocument(Ms(t.Queue), Ms(t.Image), Ms(t.Create), Ms(t.AttachStart), Ms(t.Run), t.Cleanup is { } c ? Ms(c) : null, Ms(total)),
             result.Headers.Select(h => new HeaderDocument(h.Key, h.Value)).ToList(),
             result.Stats,
             result.ContainerId);
+    }
+
+    // Cuts before a UTF-8 continuation byte, so that a text output stays text in its excerpt.
+    private static int Utf8Boundary(ReadOnlySpan<byte> bytes, int limit)
+    {
+        var end = limit;
+        while (end > limit - 4 && end > 0 && (bytes[end] & 0xC0) == 0x80)
+        {
+            end--;
+        }
+
+        return end;
     }
 
     private static double Ms(TimeSpan value) => Math.Round(value.TotalMilliseconds, 3);
@@ -53,6 +74,7 @@ internal sealed record InvokeDocument(
     string? Output,
     string? OutputBase64,
     int OutputBytes,
+    bool OutputTruncated,
     string Stderr,
     TimingsDocument TimingsMs,
     IReadOnlyList<HeaderDocument> Headers,

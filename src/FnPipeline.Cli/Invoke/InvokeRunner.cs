@@ -24,6 +24,13 @@ internal static class InvokeRunner
             return await FailAsync(ExitCodes.Usage, $"invalid FNPIPELINE_* setting: {e.Message}").ConfigureAwait(false);
         }
 
+        // Refused before the engine is reached: a bad call says what is wrong even where no engine runs.
+        var problems = FunctionCallValidator.Validate(request.ToCall(CallInput.Empty));
+        if (problems.Count > 0)
+        {
+            return await FailAsync(ExitCodes.Usage, new InvalidFunctionCallException(request.Image, problems).Message).ConfigureAwait(false);
+        }
+
         using var signals = new TerminationSignals(cancellationToken);
         var progress = PullProgressDisplay.Create(Console.Error, TerminalDetection.IsTerminal(Console.IsErrorRedirected));
         await using (progress.ConfigureAwait(false))

@@ -36,8 +36,7 @@ public static partial class ImageReference
         }
 
         return ReferencePattern().IsMatch(image) && FirstComponentIsValid(name) ? null
-            : "is not a valid image reference: [registry[:port]/]path[:tag][@digest], the path in lower case " +
-              "(letters, digits, and '.', '_', '__' or '-' between them), the tag of letters, digits, '_', '.', '-'";
+            : "is not a valid image reference ([registry[:port]/]path[:tag][@digest], the path in lower case)";
     }
 
     /// <summary>The repository name, the tag and the digest (without their ':' and '@').</summary>

@@ -62,6 +62,51 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Invoke_MistypedOptionBeforeDoubleDash_IsAUsageErrorWithASuggestion()
+    {
+        var (_, errors) = CliApp.Parse(CliApp.CreateRootCommand(), ["invoke", "busybox", "--memroy", "64", "--", "echo", "hi"]);
+
+        errors.ShouldBe(["unknown option '--memroy' (did you mean '--memory'?); the container's command goes after '--'"]);
+    }
+
+    [Theory]
+    [InlineData("--tiemout=5s", "unknown option '--tiemout' (did you mean '--timeout'?); the container's command goes after '--'")]
+    [InlineData("--no-such-thing", "unknown option '--no-such-thing'; the container's command goes after '--'")]
+    [InlineData("-c", "unknown option '-c'; the container's command goes after '--'")]
+    public void Invoke_UnknownOptionBeforeDoubleDash_IsAUsageError(string word, string expected)
+    {
+        var (_, errors) = CliApp.Parse(CliApp.CreateRootCommand(), ["invoke", "busybox", word]);
+
+        errors.ShouldBe([expected]);
+    }
+
+    [Fact]
+    public void Invoke_OptionLikeWordsAfterDoubleDash_AreTheCommand()
+    {
+        var (result, errors) = CliApp.Parse(CliApp.CreateRootCommand(), ["invoke", "busybox", "--json", "--", "ls", "--memroy", "-c"]);
+
+        errors.ShouldBeEmpty();
+        result.GetValue<string[]>("command").ShouldBe(["ls", "--memroy", "-c"]);
+        result.GetValue<bool>("--json").ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Doctor_MistypedOption_IsAUsageErrorNotAnImage()
+    {
+        var (_, errors) = CliApp.Parse(CliApp.CreateRootCommand(), ["doctor", "--fucntions", "f.yaml"]);
+
+        errors.ShouldBe(["unknown option '--fucntions' (did you mean '--functions'?)"]);
+    }
+
+    [Fact]
+    public void Invoke_CpusBelowTheEnginesQuota_IsAUsageError()
+    {
+        var result = CliApp.CreateRootCommand().Parse(["invoke", "busybox", "--cpus", "5"]);
+
+        result.Errors.Select(e => e.Message).ShouldBe(["'5' is not a whole number of milli-CPUs of at least 10 for --cpus"]);
+    }
+
+    [Fact]
     public void Serve_WithoutFunctions_IsAUsageError()
     {
         var result = CliApp.CreateRootCommand().Parse(["serve"]);

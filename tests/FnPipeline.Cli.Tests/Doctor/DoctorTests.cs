@@ -36,7 +36,7 @@ public sealed class DoctorTests
             "  FAIL  image            fnpipeline/nosuch:latest is not on the engine\n" +
             "        fix: build the sample images offline: sudo bash scripts/build-images.sh\n");
         output.ShouldContain(
-            "  FAIL  image            'Not/Valid' is not a valid image reference\n" +
+            "  FAIL  image            'Not/Valid' is not a valid image reference ([registry[:port]/]path[:tag][@digest], the path in lower case)\n" +
             "        fix: write it as [registry/]name[:tag][@digest], in lower case\n");
         output.ShouldEndWith("fnpipe doctor: 3 problem(s) found\n");
     }

@@ -97,9 +97,9 @@ public sealed class FunctionsFileTests
             "bad.json:5:70: functions[1].format: 'warm' is not a format: use 'default' (one container per call) or 'http-stream' (hot containers)",
             "bad.json:5:89: functions[1].timeout: expected a positive duration (e.g. 500ms, 30s, 2m, 1h, or a number of seconds), got the string '30x'",
             "bad.json:6:5: functions[2].name: missing: every function needs a name (used in /invoke/{name})",
-            "bad.json:6:5: functions[2]: Image 'Not A Valid Image' is not a valid image reference",
-            "bad.json:6:5: functions[2]: Environment name 'FN_FORMAT' is reserved by the container contract",
+            "bad.json:6:16: functions[2].image: 'Not A Valid Image' is not a valid image reference ([registry[:port]/]path[:tag][@digest], the path in lower case)",
             "bad.json:6:47: functions[2].memory: expected a whole number of MB (0 or more), got the string 'lots'",
+            "bad.json:6:67: functions[2].config.FN_FORMAT: name 'FN_FORMAT' is reserved by the container contract",
         ]);
         e.Message.ShouldStartWith("Functions file 'bad.json' has 8 problems:");
     }
@@ -142,6 +142,58 @@ public sealed class FunctionsFileTests
         var e = Should.Throw<FunctionsFileException>(() => Parse("functions.yaml", yaml));
 
         e.Problems.ShouldBe([expected]);
+    }
+
+    // docs/operations.md, "Bad input and edge cases": each is reported where it is written, with the limit.
+    [Theory]
+    [InlineData("    config: { 1BAD: x }\n", "functions.yaml:4:15: functions[0].config.1BAD: name '1BAD' is not a valid name: use letters, digits and '_', not starting with a digit (a POSIX name, as shells and FDKs read it)")]
+    [InlineData("    config: { 'A B': x }\n", "functions.yaml:4:15: functions[0].config.A B: name 'A B' is not a valid name: use letters, digits and '_', not starting with a digit (a POSIX name, as shells and FDKs read it)")]
+    [InlineData("    config: { FN_FORMAT: x }\n", "functions.yaml:4:15: functions[0].config.FN_FORMAT: name 'FN_FORMAT' is reserved by the container contract")]
+    [InlineData("    timeout: 1200h\n", "functions.yaml:4:14: functions[0].timeout: must be at most 49 days (the executor's timers stop at 49.7 days), got 50 days")]
+    [InlineData("    idle_timeout: 1200h\n", "functions.yaml:4:19: functions[0].idle_timeout: must be at most 49 days (the executor's timers stop at 49.7 days), got 50 days")]
+    [InlineData("    cmd: ['/bin/sh', \"a\\0b\"]\n", "functions.yaml:4:22: functions[0].cmd[1]: is invalid (null or contains NUL)")]
+    [InlineData("    cpus: 5\n", "functions.yaml:2:5: functions[0] (a): MilliCpus must be 0 (unlimited) or at least 10 (the engine's smallest CPU quota, 1 ms per 100 ms), got 5")]
+    public void Parse_ValueOverALimit_IsReportedAtItsField(string line, string expected)
+    {
+        var e = Should.Throw<FunctionsFileException>(() => Parse("functions.yaml", "functions:\n  - name: a\n    image: fnpipeline/testfn:latest\n" + line));
+
+        e.Problems.ShouldBe([expected]);
+    }
+
+    [Fact]
+    public void Parse_ConfigValueOverMaxArgStrlen_IsReportedAtTheValue()
+    {
+        var big = new string('x', 131_068);
+
+        var e = Should.Throw<FunctionsFileException>(() => Parse("functions.yaml", $"functions:\n  - name: a\n    image: x\n    config:\n      BIG: {big}\n"));
+
+        e.Problems.ShouldBe(["functions.yaml:5:12: functions[0].config.BIG: value is too long: NAME=value takes 131,072 bytes; " +
+                             "Linux passes at most 131,071 per variable (MAX_ARG_STRLEN, 128 KiB with its NUL)"]);
+    }
+
+    [Fact]
+    public void Parse_CmdWordOverMaxArgStrlen_IsReportedAtTheWord()
+    {
+        var big = new string('x', 131_072);
+
+        var e = Should.Throw<FunctionsFileException>(() => Parse("functions.yaml", $"functions:\n  - name: a\n    image: x\n    cmd:\n      - sh\n      - {big}\n"));
+
+        e.Problems.ShouldBe(["functions.yaml:6:9: functions[0].cmd[1]: is too long: 131,072 bytes; Linux passes at most 131,071 per argument (MAX_ARG_STRLEN, 128 KiB with its NUL)"]);
+    }
+
+    [Fact]
+    public void Parse_ImageNameOver255Characters_IsReportedAtTheImage_AndTheRestIsStillChecked()
+    {
+        var image = "fnpipeline/" + new string('a', 250);
+
+        var e = Should.Throw<FunctionsFileException>(() => Parse(
+            "functions.yaml", $"functions:\n  - name: a\n    image: {image}\n    labels: {{ fnpipeline.managed: 'no' }}\n"));
+
+        e.Problems.ShouldBe(
+        [
+            "functions.yaml:2:5: functions[0] (a): Label 'fnpipeline.managed' is reserved: the executor sets it",
+            $"functions.yaml:3:12: functions[0].image: '{image[..77]}... (261 characters)' has a repository name of 261 characters; Docker allows at most 255",
+        ]);
     }
 
     [Fact]

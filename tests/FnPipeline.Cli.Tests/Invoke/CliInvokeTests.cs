@@ -137,6 +137,25 @@ public sealed class CliInvokeTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task Json_OfAFailedCall_CarriesOnlyAnExcerptOfItsOutput()
+    {
+        // 300,000 bytes against a 200,000-byte limit: "output too large", with up to the limit held.
+        var result = await Fnpipe.RunAsync(
+            ["invoke", TestImages.TestFunction, .. TestRun.InvokeLabelArguments, "--json"],
+            "!bytes 300000",
+            new Dictionary<string, string?> { ["FNPIPELINE_MAX_OUTPUT_BYTES"] = "200000" });
+
+        result.ExitCode.ShouldBe(1, result.StandardError);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var root = json.RootElement;
+        root.GetProperty("error").GetProperty("kind").GetString().ShouldBe("OutputTooLarge");
+        root.GetProperty("output").GetString().ShouldBe(new string('x', 65_536));
+        root.GetProperty("outputTruncated").GetBoolean().ShouldBeTrue();
+        root.GetProperty("outputBytes").GetInt32().ShouldBeGreaterThan(65_536);
+        result.StandardOutput.Length.ShouldBeLessThan(80_000);
+    }
+
+    [Fact]
     public async Task Json_IsOneDocumentOnStdout()
     {
         var result = await Fnpipe.InvokeAsync(TestImages.TestFunction, "!exit 3\nsome output", "--json");
@@ -154,6 +173,7 @@ public sealed class CliInvokeTests(EngineFixture engine)
         root.GetProperty("error").GetProperty("message").GetString().ShouldBe("container exit code 3");
         root.GetProperty("output").GetString().ShouldBe("some output");
         root.GetProperty("outputBytes").GetInt32().ShouldBe(11);
+        root.GetProperty("outputTruncated").GetBoolean().ShouldBeFalse();
         var timings = root.GetProperty("timingsMs");
         timings.GetProperty("total").GetDouble().ShouldBeGreaterThan(0);
         timings.GetProperty("create").GetDouble().ShouldBeGreaterThan(0);

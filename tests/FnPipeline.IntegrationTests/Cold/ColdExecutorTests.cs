@@ -189,7 +189,7 @@ public sealed class ColdExecutorTests(DockerEngineFixture engine) : IAsyncLifeti
 
         ex.Problems.ShouldBe(
         [
-            "Image 'Bad Image' is not a valid image reference",
+            "Image 'Bad Image' is not a valid image reference ([registry[:port]/]path[:tag][@digest], the path in lower case)",
             "MemoryMB must not be negative, got -5",
             "Volume container path 'relative' must be an absolute path without ':'",
         ]);

@@ -86,7 +86,7 @@ public sealed class FunctionCallValidatorTests
     public void Validate_MalformedReference_ExplainsTheGrammar(string image)
     {
         FunctionCallValidator.Validate(Call(c => c with { Image = image })).ShouldHaveSingleItem()
-            .ShouldStartWith($"Image '{image}' is not a valid image reference: [registry[:port]/]path[:tag][@digest]");
+            .ShouldBe($"Image '{image}' is not a valid image reference ([registry[:port]/]path[:tag][@digest], the path in lower case)");
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class ColdPipelineTests
         var ex = await Should.ThrowAsync<InvalidFunctionCallException>(() => executor.InvokeAsync(call));
 
         ex.Message.ShouldBe(
-            "Invalid function call for image 'Not A/Valid:Image!': Image 'Not A/Valid:Image!' is not a valid image reference; " +
+            "Invalid function call for image 'Not A/Valid:Image!': Image 'Not A/Valid:Image!' is not a valid image reference ([registry[:port]/]path[:tag][@digest], the path in lower case); " +
             "MemoryMB must not be negative, got -1; TmpFsMB must not be negative, got -2; " +
             "Environment name 'FN_FORMAT' is reserved by the container contract; " +
             "WorkingDirectory 'work' must be an absolute path; " +
