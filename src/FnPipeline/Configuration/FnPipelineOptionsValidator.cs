@@ -101,11 +101,12 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
         }
     }
 
+    // Positive, and within what the timers take (FunctionCallLimits.MaxTimeout): a longer one would throw at its first use.
     private static void Positive(List<string> problems, string name, TimeSpan value)
     {
-        if (value <= TimeSpan.Zero)
+        if (FunctionCallValidator.TimeoutProblem(value) is { } problem)
         {
-            problems.Add($"{name} must be positive, got {value}");
+            problems.Add($"{name} {problem}");
         }
     }
 

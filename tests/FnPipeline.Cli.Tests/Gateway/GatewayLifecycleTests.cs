@@ -32,7 +32,8 @@ public sealed class GatewayLifecycleTests(EngineFixture engine)
                 response.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(7));
                 using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
                 response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
-                json.RootElement.GetProperty("message").GetString()!.ShouldNotBeNullOrWhiteSpace();
+                json.RootElement.GetProperty("message").GetString().ShouldStartWith(
+                    $"Timed out - server too busy: no place in the queue for a call of function 'echo' (image '{TestImages.TestFunction}'): ");
             }
 
             foreach (var response in responses)

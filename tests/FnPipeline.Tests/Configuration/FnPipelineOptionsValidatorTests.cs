@@ -13,6 +13,22 @@ public sealed class FnPipelineOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_TimesOverTheTimersLimit_AreRefusedAtStartUp()
+    {
+        var options = new FnPipelineOptions { DefaultTimeout = TimeSpan.FromDays(50), DrainTimeout = TimeSpan.FromDays(60) };
+        options.Hot.IdleTimeout = TimeSpan.FromDays(100);
+
+        var result = new FnPipelineOptionsValidator().Validate(null, options);
+
+        result.Failures.ShouldBe(
+        [
+            "DefaultTimeout must be at most 49 days (the executor's timers stop at 49.7 days), got 50 days",
+            "DrainTimeout must be at most 49 days (the executor's timers stop at 49.7 days), got 60 days",
+            "Hot.IdleTimeout must be at most 49 days (the executor's timers stop at 49.7 days), got 100 days",
+        ]);
+    }
+
+    [Fact]
     public void Validate_InvalidOptions_ReportsEveryProblem()
     {
         var options = new FnPipelineOptions { MaxContainers = 0, DefaultTimeout = TimeSpan.Zero, MinimumDockerVersion = "new" };
