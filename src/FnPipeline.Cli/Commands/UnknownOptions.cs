@@ -6,7 +6,7 @@ namespace FnPipeline.Cli.Commands;
 /// <summary>
 /// Words before <c>--</c> that look like options but are none of the command's. System.CommandLine hands them to a
 /// variadic argument (invoke's command), where a typo such as <c>--memroy 64</c> would become part of the container's
-/// command; here they are usage errors with a did-you-mean hint.
+/// command, or leaves them unmatched; here they are usage errors with a did-you-mean hint.
 /// </summary>
 internal static class UnknownOptions
 {
@@ -28,6 +28,12 @@ internal static class UnknownOptions
             {
                 errors.Add(Message(token.Value, command, parseResult.RootCommandResult.Command));
             }
+        }
+
+        // Words no option or argument took (the subcommands leave them to this check rather than to the parser).
+        foreach (var word in command.TreatUnmatchedTokensAsErrors ? [] : parseResult.UnmatchedTokens)
+        {
+            errors.Add(LooksLikeOption(word) ? Message(word, command, parseResult.RootCommandResult.Command) : $"unexpected argument '{word}'");
         }
 
         return errors;

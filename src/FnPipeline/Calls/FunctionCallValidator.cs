@@ -59,7 +59,8 @@ public static partial class FunctionCallValidator
     public static string? TimeoutProblem(TimeSpan value) =>
         value <= TimeSpan.Zero ? $"must be positive, got {value}"
         : value > FunctionCallLimits.MaxTimeout
-            ? $"must be at most {FunctionCallLimits.MaxTimeout.TotalDays:0} days (the executor's timers stop at 49.7 days), got {value.TotalDays:0.##} days"
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"must be at most {FunctionCallLimits.MaxTimeout.TotalDays:0} days (the executor's timers stop at 49.7 days), got {value.TotalDays:0.##} days")
         : null;
 
     /// <summary>What is wrong with an environment variable's name, or <c>null</c>: a POSIX name, not one of the contract's.</summary>

@@ -99,6 +99,14 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Serve_MistypedOptionAndStrayWord_AreUsageErrors()
+    {
+        var (_, errors) = CliApp.Parse(CliApp.CreateRootCommand(), ["serve", "--functions", "f.yaml", "--urlz", "http://127.0.0.1:0"]);
+
+        errors.ShouldBe(["unknown option '--urlz' (did you mean '--urls'?)", "unexpected argument 'http://127.0.0.1:0'"]);
+    }
+
+    [Fact]
     public void Invoke_CpusBelowTheEnginesQuota_IsAUsageError()
     {
         var result = CliApp.CreateRootCommand().Parse(["invoke", "busybox", "--cpus", "5"]);
