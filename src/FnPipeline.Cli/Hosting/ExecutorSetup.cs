@@ -11,15 +11,12 @@ internal static class ExecutorSetup
     public const string DefaultEndpoint = "unix:///var/run/docker.sock";
 
     /// <summary>
-    /// Orphan reaping stays off (as the library's default) whatever changes there: a one-shot <c>fnpipe invoke</c>
-    /// must never remove the containers of a running <c>fnpipe serve</c> or of any other executor on the engine.
-    /// <c>FNPIPELINE_REAP_ORPHANS=true</c> turns it on.
+    /// The library's defaults, orphan reaping included: it removes only what dead executors of this host left (their
+    /// owner locks are free), so a one-shot <c>fnpipe invoke</c> never touches a running <c>fnpipe serve</c>.
+    /// <c>FNPIPELINE_REAP_ORPHANS=false</c> turns it off.
     /// </summary>
-    public static FnPipelineOptions CreateOptions(Func<string, string?>? getVariable = null)
-    {
-        var options = new FnPipelineOptions { ReapOrphans = false };
-        return FnPipelineEnvironment.Apply(options, getVariable);
-    }
+    public static FnPipelineOptions CreateOptions(Func<string, string?>? getVariable = null) =>
+        FnPipelineEnvironment.Apply(new FnPipelineOptions(), getVariable);
 
     /// <summary>The engine endpoint the executor will use: the option, else <c>DOCKER_HOST</c>, else the default socket.</summary>
     public static Uri ResolveEndpoint(FnPipelineOptions options, Func<string, string?>? getVariable = null)

@@ -19,6 +19,7 @@ public static class FnPipelineEnvironment
         ("FNPIPELINE_NETWORKS", (o, v) => Replace(o.Networks, v)),
         ("FNPIPELINE_INSTANCE_ID", (o, v) => o.InstanceId = v),
         ("FNPIPELINE_REAP_ORPHANS", (o, v) => o.ReapOrphans = Bool(v)),
+        ("FNPIPELINE_REAP_INTERVAL_MS", (o, v) => o.ReapInterval = Millis(v)),
         ("FNPIPELINE_MAX_QUEUED_CALLS", (o, v) => o.MaxQueuedCalls = Int(v)),
         ("FNPIPELINE_MAX_CONTAINERS", (o, v) => o.MaxContainers = Int(v)),
         ("FNPIPELINE_STAGE_IMAGE_PARALLELISM", (o, v) => o.Stages.ImageParallelism = Int(v)),

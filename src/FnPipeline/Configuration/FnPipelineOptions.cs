@@ -30,11 +30,16 @@ public sealed class FnPipelineOptions
     public string? InstanceId { get; set; }
 
     /// <summary>
-    /// At start-up, remove every container labelled <c>fnpipeline.managed=true</c> whose <c>fnpipeline.instance</c> is
-    /// not this executor's (leftovers of a crashed process). Off by default: on an engine shared by several executors
-    /// it would remove the others' live containers. Turn it on when this executor is the engine's only one.
+    /// At start-up and every <see cref="ReapInterval"/>, remove what dead executors of this host left: containers whose
+    /// owner lock file exists on this host and is held by nobody, and their socket directories. Every executor holds
+    /// its own lock while it lives, so live executors on a shared engine lose nothing; containers without owner labels
+    /// (older versions, other tools) are never touched. On by default. Every executor takes its lock and labels its
+    /// containers whatever this says, so that others can reap after it.
     /// </summary>
-    public bool ReapOrphans { get; set; }
+    public bool ReapOrphans { get; set; } = true;
+
+    /// <summary>Time between orphan-reaping passes after the one at start-up.</summary>
+    public TimeSpan ReapInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// Calls that may wait for a container at once (waiting to enter the pipeline, in ensure-image, or waiting for a

@@ -61,6 +61,7 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
         Positive(problems, nameof(options.PullTimeout), options.PullTimeout);
         Positive(problems, nameof(options.HealthcheckPollInterval), options.HealthcheckPollInterval);
         Positive(problems, nameof(options.DrainTimeout), options.DrainTimeout);
+        Positive(problems, nameof(options.ReapInterval), options.ReapInterval);
         if (options.StatsDelay < TimeSpan.Zero && options.StatsDelay != Timeout.InfiniteTimeSpan)
         {
             problems.Add($"StatsDelay must be zero or more (or infinite: no stats), got {options.StatsDelay}");

@@ -28,7 +28,7 @@ internal static class CreateParametersBuilder
             AttachStderr = true,
             HostConfig = new HostConfig { ReadonlyRootfs = spec.ReadOnlyRootFs, Init = spec.Init },
         };
-        ConfigureLabels(parameters, spec.Labels, settings.InstanceId);
+        ConfigureLabels(parameters, spec.Labels, settings.InstanceId, settings.OwnerLabels);
         ConfigureLogger(parameters, spec.Logging);
         ConfigureMemory(parameters, spec.Resources.MemoryBytes);
         ConfigureCmd(parameters, spec.Command);
@@ -47,14 +47,20 @@ internal static class CreateParametersBuilder
         return parameters;
     }
 
-    /// <summary>The executor's labels always win over the spec's, so reaping can trust them.</summary>
-    public static void ConfigureLabels(CreateContainerParameters parameters, IReadOnlyDictionary<string, string> labels, string instanceId)
+    /// <summary>The executor's labels (owner labels included) always win over the spec's, so reaping can trust them.</summary>
+    public static void ConfigureLabels(
+        CreateContainerParameters parameters, IReadOnlyDictionary<string, string> labels, string instanceId, IReadOnlyDictionary<string, string>? ownerLabels = null)
     {
         var all = new Dictionary<string, string>(labels, StringComparer.Ordinal)
         {
             [DockerLabels.Managed] = "true",
             [DockerLabels.Instance] = instanceId,
         };
+        foreach (var (key, value) in ownerLabels ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
         parameters.Labels = all;
     }
 

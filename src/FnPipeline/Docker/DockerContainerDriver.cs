@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using FnPipeline.Driver;
+using FnPipeline.Ownership;
 using Microsoft.Extensions.Logging;
 
 namespace FnPipeline.Docker;
@@ -7,7 +8,8 @@ namespace FnPipeline.Docker;
 /// <summary>
 /// The Docker implementation of <see cref="IContainerDriver"/>. Call <see cref="InitializeAsync"/> once before use
 /// (ping, version check, orphan reaping, image load, pre-fork pool). Dispose every handle before the driver: the driver
-/// owns the engine client that handles remove their containers with.
+/// owns the engine client that handles remove their containers with. From construction to disposal the driver holds
+/// this executor's owner lock (<see cref="ExecutorOwner"/>), whose labels every container it creates carries.
 /// </summary>
 internal sealed class DockerContainerDriver : IContainerDriver
 {
@@ -19,6 +21,10 @@ internal sealed class DockerContainerDriver : IContainerDriver
     private readonly ImageCleaner? _cleaner;
     private readonly ImageHealthchecks _healthchecks = new();
     private readonly ILogger _logger;
+    private readonly ExecutorOwner? _owner;
+    private readonly CancellationTokenSource _stopReaping = new();
+    private readonly TimeProvider _time;
+    private Task? _reaping;
     private PreForkPool? _pool;
     private int _disposed;
 
@@ -33,8 +39,10 @@ internal sealed class DockerContainerDriver : IContainerDriver
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        Settings = settings;
         _logger = loggerFactory.CreateLogger("FnPipeline.Docker");
+        _time = timeProvider;
+        _owner = TakeOwnerLock(settings.OwnerDirectory, _logger);
+        Settings = _owner is null ? settings : settings with { OwnerLabels = _owner.Labels };
         Endpoint = client is null ? DockerClientFactory.ResolveEndpoint(settings.DockerEndpoint, Environment.GetEnvironmentVariable("DOCKER_HOST")) : null;
         _ownsClient = client is null;
         _client = client ?? DockerClientFactory.Create(Endpoint!);
@@ -73,6 +81,9 @@ internal sealed class DockerContainerDriver : IContainerDriver
     /// <summary>The bounded remover every handle uses.</summary>
     public ContainerRemover Remover => _context.Remover;
 
+    /// <summary>This executor's owner lock; <c>null</c> when it could not be taken (logged).</summary>
+    public ExecutorOwner? Owner => _owner;
+
     /// <summary>Start-up: ping, version check, orphan reaping, image load, then the pre-fork pool.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -85,10 +96,11 @@ internal sealed class DockerContainerDriver : IContainerDriver
             EngineVersion.EnsureAtLeast(minimum, version.Version ?? "");
         }
 
-        if (Settings.ReapOrphans)
+        if (Settings.ReapOrphans && FileLock.IsSupported && _reaping is null)
         {
-            var reaped = await OrphanReaper.ReapAsync(_client, _context.Remover, InstanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
-            DockerLog.OrphansReaped(_logger, reaped);
+            // In the background: leftovers of dead executors must not delay this one's start.
+            var reaper = new OrphanReaper(_client, _context.Remover, ExecutorOwner.CurrentHost, Settings.OwnerDirectory, _logger);
+            _reaping = ReapLoopAsync(reaper, _stopReaping.Token);
         }
 
         if (Settings.ImageLoadFile is { } file)
@@ -169,9 +181,20 @@ internal sealed class DockerContainerDriver : IContainerDriver
             return;
         }
 
+        await _stopReaping.CancelAsync().ConfigureAwait(false);
+        if (_reaping is { } reaping)
+        {
+            await reaping.ConfigureAwait(false);
+        }
+
         if (_pool is { } pool)
         {
             await pool.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_owner is { } owner)
+        {
+            await ReleaseOwnerAsync(owner).ConfigureAwait(false);
         }
 
         if (_cleaner is not null)
@@ -181,6 +204,7 @@ internal sealed class DockerContainerDriver : IContainerDriver
 
         _images.Dispose();
         _context.Remover.Dispose();
+        _stopReaping.Dispose();
         if (_ownsClient)
         {
             _client.Dispose();
@@ -212,6 +236,92 @@ internal sealed class DockerContainerDriver : IContainerDriver
         return _networks.Acquire() is { } network
             ? (network, () => _networks.Release(network))
             : ("none", null);
+    }
+
+    private static ExecutorOwner? TakeOwnerLock(string directory, ILogger logger)
+    {
+        if (!FileLock.IsSupported)
+        {
+            ReaperLog.OwnerLockUnavailable(logger, directory, "this platform has no flock");
+            return null;
+        }
+
+        try
+        {
+            var owner = ExecutorOwner.Acquire(directory);
+            ReaperLog.OwnerLockTaken(logger, owner.Files.OwnerId, owner.Files.LockPath);
+            return owner;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ReaperLog.OwnerLockUnavailable(logger, directory, e.Message);
+            return null;
+        }
+    }
+
+    private async Task ReapLoopAsync(OrphanReaper reaper, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await reaper.ReapOnceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The loop outlives any one failure (engine away, directory unreadable); the next pass retries.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                ReaperLog.ReapFailed(_logger, Settings.ReapInterval, e);
+            }
+
+            try
+            {
+                await Task.Delay(Settings.ReapInterval, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes the owner's files only when the engine confirms that none of its containers is left; otherwise they
+    /// stay, so that a reaper (which then finds the lock free) removes what this executor could not.
+    /// </summary>
+    private async Task ReleaseOwnerAsync(ExecutorOwner owner)
+    {
+        var clean = false;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), _time);
+            var left = await OrphanReaper.ListManagedAsync(_client, $"{OwnerLabels.Owner}={owner.Files.OwnerId}", timeout.Token).ConfigureAwait(false);
+            clean = left.Count == 0;
+        }
+#pragma warning disable CA1031 // Disposal must not throw; an engine that cannot answer leaves the files to a reaper.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        try
+        {
+            owner.Release(deleteFiles: clean);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            clean = false;
+        }
+
+        if (!clean)
+        {
+            ReaperLog.OwnerFilesKept(_logger, owner.Files.OwnerId, owner.Files.LockPath);
+        }
     }
 
     private RegistryAuthStore LoadAuths()

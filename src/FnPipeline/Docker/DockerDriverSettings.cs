@@ -11,7 +11,16 @@ internal sealed record DockerDriverSettings
 
     public string? DockerAuthJson { get; init; }
 
-    public bool ReapOrphans { get; init; }
+    public bool ReapOrphans { get; init; } = true;
+
+    /// <summary>Time between reaping passes after the one at start-up.</summary>
+    public TimeSpan ReapInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Where the owner lock lives: the hot pool's socket base directory, so that its markers sit beside them.</summary>
+    public string OwnerDirectory { get; init; } = Path.GetTempPath();
+
+    /// <summary>The owner labels every container of this driver carries; empty when no owner lock could be taken.</summary>
+    public IReadOnlyDictionary<string, string> OwnerLabels { get; init; } = new Dictionary<string, string>();
 
     public long MaxTmpFsInodes { get; init; }
 
@@ -69,6 +78,8 @@ internal sealed record DockerDriverSettings
             ImageLoadFile = string.IsNullOrWhiteSpace(options.ImageLoadFile) ? null : options.ImageLoadFile,
             DockerAuthJson = options.DockerAuthJson,
             ReapOrphans = options.ReapOrphans,
+            ReapInterval = options.ReapInterval,
+            OwnerDirectory = HotPool.HotPoolSettings.ResolveSocketBaseDirectory(options.Hot),
             MaxTmpFsInodes = options.MaxTmpFsInodes,
             PidsLimit = options.PidsLimit,
             Unprivileged = options.Unprivileged,

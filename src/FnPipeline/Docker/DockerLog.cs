@@ -8,8 +8,7 @@ internal static partial class DockerLog
     [LoggerMessage(100, LogLevel.Information, "Docker engine {Version} (API {ApiVersion}) at {Endpoint}", EventName = "EngineConnected")]
     public static partial void EngineConnected(ILogger logger, string version, string apiVersion, string endpoint);
 
-    [LoggerMessage(101, LogLevel.Information, "Removed {Count} containers left by other executor instances", EventName = "OrphansReaped")]
-    public static partial void OrphansReaped(ILogger logger, int count);
+    // 101 retired: OrphansReaped of the instance-based reaper (now ReaperLog, 160-169).
 
     [LoggerMessage(102, LogLevel.Information, "Loaded images from {File}", EventName = "ImagesLoaded")]
     public static partial void ImagesLoaded(ILogger logger, string file);

@@ -167,7 +167,7 @@ internal sealed class PreForkPool : IAsyncDisposable
             Image = settings.PreForkImage,
             Cmd = [.. settings.PreForkCommand],
             Hostname = $"prefork-{index}",
-            Labels = new Dictionary<string, string>(settings.ExtraLabels)
+            Labels = new Dictionary<string, string>(settings.ExtraLabels.Concat(settings.OwnerLabels))
             {
                 [DockerLabels.Managed] = "true",
                 [DockerLabels.Instance] = settings.InstanceId,

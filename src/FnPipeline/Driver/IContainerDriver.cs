@@ -18,4 +18,10 @@ internal interface IContainerDriver : IAsyncDisposable
 
     /// <summary>Creates (does not start) a container.</summary>
     Task<IContainerHandle> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The executor's owner lock, which records the hot pool's socket directories so that a reaper finds them after a
+    /// crash; <c>null</c> when the engine has none (fakes) or it could not be taken.
+    /// </summary>
+    Ownership.ExecutorOwner? Owner => null;
 }

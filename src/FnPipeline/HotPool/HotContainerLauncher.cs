@@ -25,7 +25,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         HotContainer container;
         try
         {
-            var directory = SocketDirectory.Create(context.Settings.SocketBaseDirectory);
+            var directory = SocketDirectory.Create(context.Settings.SocketBaseDirectory, context.Driver.Owner);
             container = new HotContainer(context, pool, directory, call.IdleTimeout ?? context.Settings.IdleTimeout);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

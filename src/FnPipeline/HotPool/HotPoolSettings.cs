@@ -35,13 +35,20 @@ internal sealed record HotPoolSettings
     /// Only a broken exchange pays it; a loaded engine can take over a second to report a crash.</summary>
     public TimeSpan ExitReportGrace { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>The full path of the socket base directory (the temp directory by default); the owner lock lives there too.</summary>
+    public static string ResolveSocketBaseDirectory(HotPoolOptions hot)
+    {
+        ArgumentNullException.ThrowIfNull(hot);
+        return Path.GetFullPath(hot.SocketBaseDirectory ?? Path.GetTempPath());
+    }
+
     public static HotPoolSettings From(FnPipelineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var hot = options.Hot;
         return new HotPoolSettings
         {
-            SocketBaseDirectory = Path.GetFullPath(hot.SocketBaseDirectory ?? Path.GetTempPath()),
+            SocketBaseDirectory = ResolveSocketBaseDirectory(hot),
             StartTimeout = hot.StartTimeout,
             IdleTimeout = hot.IdleTimeout,
             PauseAfter = hot.PauseAfter,

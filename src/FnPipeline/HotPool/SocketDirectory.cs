@@ -1,10 +1,13 @@
 using System.Security.Cryptography;
+using FnPipeline.Ownership;
 
 namespace FnPipeline.HotPool;
 
 /// <summary>
 /// A hot container's private socket directory, <c>&lt;base&gt;/iofs-&lt;12 hex&gt;</c> (17 characters, the length the
 /// options validator reserves so that the socket path fits <c>sockaddr_un</c>), bind-mounted at <c>/tmp/iofs</c>.
+/// With an owner, a marker names the directory from before its creation until after its deletion, so that a reaper
+/// finds it if this process dies in between.
 /// </summary>
 internal sealed class SocketDirectory
 {
@@ -18,8 +21,11 @@ internal sealed class SocketDirectory
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
-    private SocketDirectory(string id, string path)
+    private readonly ExecutorOwner? _owner;
+
+    private SocketDirectory(string id, string path, ExecutorOwner? owner)
     {
+        _owner = owner;
         Id = id;
         Path = path;
         SocketPath = System.IO.Path.Join(path, SocketFileName);
@@ -32,8 +38,14 @@ internal sealed class SocketDirectory
 
     public string SocketPath { get; }
 
-    public static SocketDirectory Create(string baseDirectory)
+    public static SocketDirectory Create(string baseDirectory, ExecutorOwner? owner = null)
     {
+        // Markers name directories of the owner's base directory only.
+        if (owner is not null && owner.Files.BaseDirectory != System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(baseDirectory)))
+        {
+            owner = null;
+        }
+
         while (true)
         {
             var id = RandomNumberGenerator.GetHexString(12, lowercase: true);
@@ -43,14 +55,23 @@ internal sealed class SocketDirectory
                 continue;
             }
 
-            Directory.CreateDirectory(path);
-            if (!OperatingSystem.IsWindows())
+            owner?.AddSocketDirectory(Prefix + id);
+            try
             {
-                // Set after creation: the process umask would strip the group and other bits from a create mode.
-                File.SetUnixFileMode(path, OpenToContainer);
+                Directory.CreateDirectory(path);
+                if (!OperatingSystem.IsWindows())
+                {
+                    // Set after creation: the process umask would strip the group and other bits from a create mode.
+                    File.SetUnixFileMode(path, OpenToContainer);
+                }
+            }
+            catch
+            {
+                owner?.RemoveSocketDirectory(Prefix + id);
+                throw;
             }
 
-            return new SocketDirectory(id, path);
+            return new SocketDirectory(id, path, owner);
         }
     }
 
@@ -64,5 +85,7 @@ internal sealed class SocketDirectory
         catch (DirectoryNotFoundException)
         {
         }
+
+        _owner?.RemoveSocketDirectory(System.IO.Path.GetFileName(Path));
     }
 }
