@@ -46,7 +46,7 @@ internal sealed partial record OwnerFiles
     /// </summary>
     public static OwnerFiles? FromLabels(string? ownerId, string? lockPath)
     {
-        if (ownerId is null || lockPath is null || !IsOwnerId(ownerId) || !Path.IsPathFullyQualified(lockPath)
+        if (ownerId is null || lockPath is null || !IsOwnerId(ownerId) || !Path.IsPathFullyQualified(lockPath) || Path.GetFullPath(lockPath) != lockPath
             || Path.GetFileName(lockPath) != Prefix + ownerId + LockSuffix || Path.GetDirectoryName(lockPath) is not { Length: > 0 } directory)
         {
             return null;
