@@ -1,11 +1,10 @@
 using Docker.DotNet.Models;
-using FnPipeline.Docker;
 using FnPipeline.IntegrationTests.Infrastructure;
 using static FnPipeline.IntegrationTests.Driver.DockerDriverTestKit;
 
 namespace FnPipeline.IntegrationTests.Driver;
 
-/// <summary>InitializeAsync: version check, orphan reaping, image load.</summary>
+/// <summary>InitializeAsync: version check, image load (orphan reaping: <see cref="OrphanReaperTests"/>).</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
 public sealed class DockerDriverStartupTests(DockerEngineFixture engine)
@@ -27,32 +26,6 @@ public sealed class DockerDriverStartupTests(DockerEngineFixture engine)
         await using var driver = CreateDriver(engine, o => o.MinimumDockerVersion = "17.10.0-ce");
 
         await Should.NotThrowAsync(() => driver.InitializeAsync());
-    }
-
-    [Fact]
-    public async Task Reaper_RemovesContainersOfOtherInstances_AndKeepsOurs()
-    {
-        await using var driver = CreateDriver(engine);
-        var ours = await CreateLabelledAsync(driver.InstanceId);
-        var orphanStopped = await CreateLabelledAsync("dead-instance");
-        var orphanRunning = await CreateLabelledAsync("dead-instance", start: true);
-        try
-        {
-            // Scoped to this test run: other suites share the engine and their containers are not orphans.
-            var reaped = await OrphanReaper.ReapAsync(engine.Client, driver.Remover, driver.InstanceId, TestRun.RunLabel);
-
-            reaped.ShouldBe(2);
-            (await ContainerExistsAsync(engine.Client, orphanStopped)).ShouldBeFalse();
-            (await ContainerExistsAsync(engine.Client, orphanRunning)).ShouldBeFalse();
-            (await ContainerExistsAsync(engine.Client, ours)).ShouldBeTrue();
-        }
-        finally
-        {
-            foreach (var id in new[] { ours, orphanStopped, orphanRunning })
-            {
-                await driver.Remover.RemoveAsync(id);
-            }
-        }
     }
 
     [Fact]
@@ -92,25 +65,5 @@ public sealed class DockerDriverStartupTests(DockerEngineFixture engine)
         var error = await Should.ThrowAsync<FileNotFoundException>(() => driver.InitializeAsync());
 
         error.Message.ShouldContain("/nonexistent/images.tar");
-    }
-
-    private async Task<string> CreateLabelledAsync(string instance, bool start = false)
-    {
-        var labels = TestLabels();
-        labels[DockerLabels.Managed] = "true";
-        labels[DockerLabels.Instance] = instance;
-        var created = await engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
-        {
-            Image = TestImages.Busybox,
-            Cmd = start ? ["sleep", "60"] : ["true"],
-            Labels = labels,
-            HostConfig = new HostConfig { NetworkMode = "none" },
-        });
-        if (start)
-        {
-            await engine.Client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
-        }
-
-        return created.ID;
     }
 }
