@@ -84,9 +84,27 @@ public sealed class GatewayProcess : IAsyncDisposable
         return new GatewayProcess(directory, task, await listening.Task, stderr, graceful, forceful);
     }
 
+    /// <summary>SIGKILL, as a crash: nothing is drained or removed. Returns once the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        await CliWrap.Cli.Wrap("kill").WithArguments(["-KILL", _task.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            .WithValidation(CommandResultValidation.None).ExecuteAsync();
+        ExitCode = (await _task).ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        if (_task.Task.IsCompleted)
+        {
+            // Killed, or it stopped on its own.
+            ExitCode ??= (await _task).ExitCode;
+            _graceful.Dispose();
+            _forceful.Dispose();
+            DeleteDirectory();
+            return;
+        }
+
         // SIGINT, as Ctrl-C: the gateway drains and removes its containers, then exits 0. Forceful only if it hangs.
         await CliWrap.Cli.Wrap("kill").WithArguments(["-INT", _task.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])
             .WithValidation(CommandResultValidation.None).ExecuteAsync();
@@ -102,6 +120,11 @@ public sealed class GatewayProcess : IAsyncDisposable
 
         _graceful.Dispose();
         _forceful.Dispose();
+        DeleteDirectory();
+    }
+
+    private void DeleteDirectory()
+    {
         try
         {
             Directory.Delete(_directory, recursive: true);

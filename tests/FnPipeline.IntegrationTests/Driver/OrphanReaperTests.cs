@@ -25,7 +25,6 @@ public sealed class OrphanReaperTests(DockerEngineFixture engine) : IAsyncLifeti
     {
         var dead = ExecutorOwner.Acquire(_base);
         var deadDirectory = SocketDirectory.Create(_base, dead);
-        dead.Release(deleteFiles: false);
         using var live = ExecutorOwner.Acquire(_base);
         var liveDirectory = SocketDirectory.Create(_base, live);
 
@@ -41,6 +40,9 @@ public sealed class OrphanReaperTests(DockerEngineFixture engine) : IAsyncLifeti
             [OwnerLabels.Lock] = gone.LockPath,
             [OwnerLabels.Host] = dead.Host,
         });
+
+        // Dies only now that everything it owns exists: reapers of other suites may judge it from here on too.
+        dead.Release(deleteFiles: false);
         using var remover = new ContainerRemover(engine.Client, 4, TimeProvider.System, NullLogger.Instance);
         var reaper = new OrphanReaper(engine.Client, remover, ExecutorOwner.CurrentHost, _base, NullLogger.Instance);
 
