@@ -77,7 +77,8 @@ internal sealed class HotExecutorKit : IAsyncDisposable
     public async Task<bool> IsPausedAsync(string containerId) =>
         (await Engine.Client.Containers.InspectContainerAsync(containerId)).State?.Paused == true;
 
-    public IReadOnlyList<string> SocketDirectories() => Directory.GetDirectories(BaseDirectory);
+    /// <summary>The hot socket directories (<c>iofs-*</c>); the owner lock and its marker directory sit beside them.</summary>
+    public IReadOnlyList<string> SocketDirectories() => Directory.GetDirectories(BaseDirectory, "iofs-*");
 
     /// <summary>Polls until <paramref name="condition"/> holds, failing after <paramref name="seconds"/>.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 20)

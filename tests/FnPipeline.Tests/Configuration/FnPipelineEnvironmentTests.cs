@@ -70,4 +70,20 @@ public sealed class FnPipelineEnvironmentTests
 
         ex.Message.ShouldBe("FNPIPELINE_MAX_CONTAINERS='many': not an integer; FNPIPELINE_INIT='yes': not a boolean (true, false, 1 or 0)");
     }
+
+    [Fact]
+    public void Apply_Reaping_TurnsItOffAndSetsTheInterval()
+    {
+        new FnPipelineOptions().ReapOrphans.ShouldBeTrue("on by default");
+        var env = new Dictionary<string, string>
+        {
+            ["FNPIPELINE_REAP_ORPHANS"] = "false",
+            ["FNPIPELINE_REAP_INTERVAL_MS"] = "15000",
+        };
+
+        var options = FnPipelineEnvironment.Apply(new FnPipelineOptions(), env.GetValueOrDefault);
+
+        options.ReapOrphans.ShouldBeFalse();
+        options.ReapInterval.ShouldBe(TimeSpan.FromSeconds(15));
+    }
 }

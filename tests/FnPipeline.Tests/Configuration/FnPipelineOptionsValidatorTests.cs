@@ -82,4 +82,12 @@ public sealed class FnPipelineOptionsValidatorTests
 
         ex.Failures.ShouldBe(["The field MaxQueuedCalls must be between 1 and 1000000."]);
     }
+
+    [Fact]
+    public void Validate_ReapIntervalNotPositive_NamesTheOption()
+    {
+        var options = new FnPipelineOptions { ReapInterval = TimeSpan.Zero };
+
+        new FnPipelineOptionsValidator().Validate(null, options).Failures.ShouldBe(["ReapInterval must be positive, got 00:00:00"]);
+    }
 }
