@@ -41,11 +41,13 @@ internal sealed class DockerContainerDriver : IContainerDriver
         ArgumentNullException.ThrowIfNull(timeProvider);
         _logger = loggerFactory.CreateLogger("FnPipeline.Docker");
         _time = timeProvider;
-        _owner = TakeOwnerLock(settings.OwnerDirectory, _logger);
-        Settings = _owner is null ? settings : settings with { OwnerLabels = _owner.Labels };
         Endpoint = client is null ? DockerClientFactory.ResolveEndpoint(settings.DockerEndpoint, Environment.GetEnvironmentVariable("DOCKER_HOST")) : null;
         _ownsClient = client is null;
         _client = client ?? DockerClientFactory.Create(Endpoint!);
+
+        // After the steps that can throw: a lock taken here is released by DisposeAsync.
+        _owner = TakeOwnerLock(settings.OwnerDirectory, _logger);
+        Settings = _owner is null ? settings : settings with { OwnerLabels = _owner.Labels };
         var remover = new ContainerRemover(_client, Settings.MaxConcurrentRemovals, timeProvider, _logger);
         _context = new DockerDriverContext(_client, remover, Settings, timeProvider, _logger);
         _images = new ImagePuller(_client, LoadAuths(), Settings.PullTimeout, timeProvider, _logger, Settings.PullProgress);

@@ -24,7 +24,15 @@ internal sealed class OrphanReaper(IDockerClient client, ContainerRemover remove
         foreach (var owner in owners)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            totals = totals.Add(await ReapOwnerAsync(owner, cancellationToken).ConfigureAwait(false));
+            try
+            {
+                totals = totals.Add(await ReapOwnerAsync(owner, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // One owner's unreadable lock or undeletable directory must not stop the others; its lock file stays.
+                ReaperLog.OwnerReapFailed(logger, owner.OwnerId, owner.LockPath, e.Message);
+            }
         }
 
         return totals;

@@ -22,4 +22,7 @@ internal static partial class ReaperLog
 
     [LoggerMessage(165, LogLevel.Information, "Executor owner {Owner} left containers on the engine (or could not list them); its lock file {LockPath} stays for a reaper", EventName = "OwnerFilesKept")]
     public static partial void OwnerFilesKept(ILogger logger, string owner, string lockPath);
+
+    [LoggerMessage(166, LogLevel.Warning, "Could not reap executor owner {Owner} ({LockPath}): {Reason}; the next pass tries again", EventName = "OwnerReapFailed")]
+    public static partial void OwnerReapFailed(ILogger logger, string owner, string lockPath, string reason);
 }
