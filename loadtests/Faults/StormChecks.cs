@@ -66,11 +66,15 @@ internal static class StormChecks
             : $"{left.Count} left after {wait.TotalSeconds:0} s: " + string.Join(", ", left.Take(10).Select(c => $"{c.ID[..12]} {c.State} ({c.Status})")));
     }
 
-    /// <summary>After the executor's disposal: no hot container's socket directory left in its socket base directory (files, such as an owner lock, are not counted).</summary>
+    /// <summary>
+    /// After the executor's disposal: no hot container's socket directory (<c>iofs-*</c>) left in its socket base
+    /// directory. The owner lock and its marker directory (<c>fnpipeline-owner-*</c>) are not counted: they stay when
+    /// the engine still listed a container at disposal, for a reaper to finish.
+    /// </summary>
     public static async Task<CheckResult> NoSocketDirectoriesAsync(string baseDirectory, TimeSpan wait, CancellationToken cancellationToken)
     {
         string[] left = [];
-        await UntilAsync(() => (left = Directory.Exists(baseDirectory) ? Directory.GetDirectories(baseDirectory) : []).Length == 0, wait, cancellationToken);
+        await UntilAsync(() => (left = Directory.Exists(baseDirectory) ? Directory.GetDirectories(baseDirectory, "iofs-*") : []).Length == 0, wait, cancellationToken);
         return new($"no socket directory left (under {baseDirectory})", left.Length == 0, left.Length == 0
             ? "0"
             : $"{left.Length} left: " + string.Join(", ", left.Take(10).Select(Path.GetFileName)));
