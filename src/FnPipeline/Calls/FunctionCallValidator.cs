@@ -46,6 +46,8 @@ public static partial class FunctionCallValidator
             problems.Add("Headers are only used by the http-stream format");
         }
 
+        CheckHeaders(problems, call.Headers);
+
         if (call.CallId.Length > 0 && !CallIdPattern().IsMatch(call.CallId))
         {
             problems.Add($"CallId '{Shorten(call.CallId)}' must be 1 to {FunctionCallLimits.MaxCallIdLength} letters, digits, '_', '.' or '-' " +
@@ -208,6 +210,25 @@ public static partial class FunctionCallValidator
         }
     }
 
+    // HttpClient drops a header whose name is not a token without a word, and refuses a value with a line break only
+    // when it sends: both would reach the function as something else than the caller wrote.
+    private static void CheckHeaders(List<string> problems, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var (name, value) = headers[i];
+            if (string.IsNullOrEmpty(name) || !HeaderNamePattern().IsMatch(name))
+            {
+                problems.Add($"Headers[{i}] name '{Shorten(name)}' is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)");
+            }
+
+            if (value is null || value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+            {
+                problems.Add($"Headers[{i}] value of '{Shorten(name)}' is invalid (null, or contains CR, LF or NUL)");
+            }
+        }
+    }
+
     private static void CheckPaths(List<string> problems, FunctionCall call)
     {
         if (call.WorkingDirectory is { } dir && !IsAbsolute(dir))
@@ -267,4 +288,8 @@ public static partial class FunctionCallValidator
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,128}$", RegexOptions.CultureInvariant)]
     private static partial Regex CallIdPattern();
+
+    // RFC 9110's token.
+    [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex HeaderNamePattern();
 }

@@ -58,4 +58,15 @@ public sealed class InvokeBadInputTests
             "fnpipe: Invalid function call for image 'fnpipeline/testfn:latest': Timeout must be at most 49 days " +
             "(the executor's timers stop at 49.7 days), got 50 days\n");
     }
+
+    [Fact]
+    public async Task HeaderNameThatIsNotAToken_IsRefused_NotDropped()
+    {
+        var result = await Fnpipe.RunAsync(["invoke", "fnpipeline/testfn:latest", "--format", "http-stream", "--header", "Bad Name: v"], environment: NoEngine);
+
+        result.ExitCode.ShouldBe(2, result.StandardError);
+        result.StandardError.ShouldBe(
+            "fnpipe: Invalid function call for image 'fnpipeline/testfn:latest': Headers[0] name 'Bad Name' is not an HTTP header name " +
+            "(letters, digits and !#$%&'*+-.^_`|~)\n");
+    }
 }

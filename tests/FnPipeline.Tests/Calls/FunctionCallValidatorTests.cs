@@ -202,6 +202,23 @@ public sealed class FunctionCallValidatorTests
     }
 
     [Fact]
+    public void Validate_HeaderThatHttpCannotCarry_IsRejected()
+    {
+        var call = Call(c => c with
+        {
+            Format = FunctionFormat.HttpStream,
+            Headers = [new("X-Fine", "ok: yes"), new("Bad Name", "v"), new("X-Split", "a\r\nX-Injected: 1"), new("", "v")],
+        });
+
+        FunctionCallValidator.Validate(call).ShouldBe(
+        [
+            "Headers[1] name 'Bad Name' is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)",
+            "Headers[2] value of 'X-Split' is invalid (null, or contains CR, LF or NUL)",
+            "Headers[3] name '' is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)",
+        ]);
+    }
+
+    [Fact]
     public void ThrowIfInvalid_ListsEveryProblemInTheException()
     {
         var call = Call(c => c with { Timeout = TimeSpan.FromDays(60), Environment = new Dictionary<string, string> { ["1BAD"] = "v" } });
