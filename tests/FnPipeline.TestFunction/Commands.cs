@@ -42,6 +42,7 @@ internal static class Commands
             ("crash", _) => Crash(),
             ("status", long code) => Status((int)code, payload, request.IsHttp),
             ("headers", _) => CallResult.Text(DescribeRequest(request)),
+            ("unread", _) => CallResult.Text("unread"),
             _ => BadCommand(commandLine, request.IsHttp),
         };
     }

@@ -27,6 +27,14 @@ internal static class HttpConnection
                         stream.Write("HTTP/1.1 100 Continue\r\n\r\n"u8);
                     }
 
+                    if (reader.BodyStartsWith(request, "!unread"u8))
+                    {
+                        // Answer without reading the rest of the body, then close with it unread (as some servers do).
+                        Log.Error("answering without reading the request body (!unread)");
+                        WriteResponse(stream, request, CallResult.Text("unread"), keepAlive: false);
+                        return;
+                    }
+
                     request = new CallRequest(reader.ReadBody(request), head.RequestLine, head.Headers);
                     keepAlive = WantsKeepAlive(request);
                     CallResult result = Commands.Execute(request);

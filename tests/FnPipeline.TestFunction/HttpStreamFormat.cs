@@ -22,6 +22,12 @@ internal static class HttpStreamFormat
             Thread.Sleep(Timeout.Infinite);
         }
 
+        if (options.DanglingSymlink || options.RegularFile)
+        {
+            SocketBinder.MakeBrokenListener(listener[UnixPrefix.Length..], options);
+            Thread.Sleep(Timeout.Infinite);
+        }
+
         Chatter? chatter = options.Chatty ? Chatter.Start() : null;
         using Socket listenSocket = SocketBinder.Bind(listener[UnixPrefix.Length..], options);
         while (true)

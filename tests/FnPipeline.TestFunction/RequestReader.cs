@@ -47,6 +47,38 @@ internal sealed class RequestReader
         }
     }
 
+    /// <summary>
+    /// Whether a Content-Length body starts with <paramref name="prefix"/>, reading no more of it than that (the
+    /// bytes stay buffered for <see cref="ReadBody"/>).
+    /// </summary>
+    public bool BodyStartsWith(CallRequest head, ReadOnlySpan<byte> prefix)
+    {
+        if (!long.TryParse(head.GetHeader("Content-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out long length) || length < prefix.Length)
+        {
+            return false;
+        }
+
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _start = 0;
+        }
+
+        while (_end < prefix.Length)
+        {
+            int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            _end += read;
+        }
+
+        return _buffer.AsSpan(0, prefix.Length).SequenceEqual(prefix);
+    }
+
     public byte[] ReadBody(CallRequest head)
     {
         string? transferEncoding = head.GetHeader("Transfer-Encoding");

@@ -42,4 +42,21 @@ internal static class SocketBinder
         Log.Error($"listening on {socketPath}" + (options.DirectBind ? " (bound directly)" : $" -> {new FileInfo(socketPath).LinkTarget}"));
         return socket;
     }
+
+    /// <summary><c>--dangling-symlink</c> and <c>--regular-file</c>: an <c>lsnr.sock</c> nobody can ever connect to.</summary>
+    public static void MakeBrokenListener(string socketPath, StartupOptions options)
+    {
+        string temporaryName = Path.GetFileName(socketPath) + ".tmp";
+        File.Delete(socketPath);
+        if (options.DanglingSymlink)
+        {
+            File.CreateSymbolicLink(socketPath, temporaryName);
+            Log.Error($"made {socketPath} a dangling symlink to {temporaryName} (--dangling-symlink)");
+        }
+        else
+        {
+            File.WriteAllText(socketPath, "not a socket\n");
+            Log.Error($"made {socketPath} a regular file (--regular-file)");
+        }
+    }
 }

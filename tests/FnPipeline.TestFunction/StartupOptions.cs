@@ -18,6 +18,12 @@ internal sealed class StartupOptions
     /// <summary>Make <c>lsnr.sock</c> a symlink to an absolute path (which the contract forbids).</summary>
     public bool BadSymlink { get; private set; }
 
+    /// <summary>Make <c>lsnr.sock</c> a relative symlink to <c>lsnr.sock.tmp</c> and never bind it (a dangling link).</summary>
+    public bool DanglingSymlink { get; private set; }
+
+    /// <summary>Make <c>lsnr.sock</c> a regular file (not a socket).</summary>
+    public bool RegularFile { get; private set; }
+
     /// <summary>Print a line to stdout and stderr every 200 ms while no call is running.</summary>
     public bool Chatty { get; private set; }
 
@@ -42,6 +48,12 @@ internal sealed class StartupOptions
                 case "--bad-symlink":
                     parsed.BadSymlink = true;
                     break;
+                case "--dangling-symlink":
+                    parsed.DanglingSymlink = true;
+                    break;
+                case "--regular-file":
+                    parsed.RegularFile = true;
+                    break;
                 case "--chatty":
                     parsed.Chatty = true;
                     break;
@@ -57,14 +69,14 @@ internal sealed class StartupOptions
                     i++;
                     break;
                 default:
-                    error = $"unknown argument '{args[i]}' (known: --never-listen, --exit-at-start N, --direct-bind, --bad-symlink, --chatty)";
+                    error = $"unknown argument '{args[i]}' (known: --never-listen, --exit-at-start N, --direct-bind, --bad-symlink, --dangling-symlink, --regular-file, --chatty)";
                     return false;
             }
         }
 
-        if (parsed.DirectBind && parsed.BadSymlink)
+        if ((parsed.DirectBind ? 1 : 0) + (parsed.BadSymlink ? 1 : 0) + (parsed.DanglingSymlink ? 1 : 0) + (parsed.RegularFile ? 1 : 0) > 1)
         {
-            error = "--direct-bind and --bad-symlink exclude each other";
+            error = "--direct-bind, --bad-symlink, --dangling-symlink and --regular-file exclude each other";
             return false;
         }
 

@@ -1,8 +1,8 @@
 namespace FnPipeline.HotPool;
 
 /// <summary>What the socket directory says about readiness.</summary>
-/// <param name="State">Pending, ready or invalid.</param>
-/// <param name="Problem">Why it is invalid (Fn's wording), when it is.</param>
+/// <param name="State">Pending, dangling, ready or invalid.</param>
+/// <param name="Problem">Why it is invalid or dangling (Fn's wording), when it is.</param>
 internal readonly record struct SocketCheck(SocketCheckState State, string? Problem = null)
 {
     public static SocketCheck Pending => new(SocketCheckState.Pending);
@@ -10,4 +10,6 @@ internal readonly record struct SocketCheck(SocketCheckState State, string? Prob
     public static SocketCheck Ready => new(SocketCheckState.Ready);
 
     public static SocketCheck Invalid(string problem) => new(SocketCheckState.Invalid, problem);
+
+    public static SocketCheck Dangling(string problem) => new(SocketCheckState.Dangling, problem);
 }

@@ -2,13 +2,17 @@ namespace FnPipeline.HotPool;
 
 /// <summary>
 /// Fn's <c>checkSocketDestination</c>: <c>lsnr.sock</c> must be a socket, or a symbolic link to a bare file name in
-/// the same directory that is a socket (fdk-go binds <c>phonylsnr.sock</c>, fdk-node <c>lsnr.sock.tmp</c>). Unlike
-/// Fn, a link whose target does not exist yet counts as pending rather than failed: the start timeout bounds it.
+/// the same directory that is a socket (fdk-go binds <c>phonylsnr.sock</c>, fdk-node <c>lsnr.sock.tmp</c>). A link
+/// whose target does not exist is <see cref="SocketCheckState.Dangling"/>: Fn fails it at once, the watcher gives
+/// the target a short grace first (docs/contract.md).
 /// </summary>
 internal static class SocketDestination
 {
     public const string BadLink = "invalid unix socket symlink, symlinks must be relative within the unix socket directory";
     public const string NotASocket = "listener file is not a socket";
+
+    public static string MissingTarget(string target) =>
+        $"unable to stat unix socket file: lsnr.sock is a symlink to '{target}', which does not exist";
 
     public static SocketCheck Check(string socketPath)
     {
@@ -48,7 +52,7 @@ internal static class SocketDestination
         }
 
         var type = FileType.Of(socketPath, followLinks: true);
-        return type == 0 ? SocketCheck.Pending
+        return type == 0 ? SocketCheck.Dangling(MissingTarget(target))
             : FileType.IsSocket(type) ? SocketCheck.Ready
             : SocketCheck.Invalid(NotASocket);
     }

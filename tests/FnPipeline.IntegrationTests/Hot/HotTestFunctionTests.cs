@@ -186,6 +186,26 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         result.Error.Message.ShouldContain("invalid unix socket symlink");
     }
 
+    [Theory]
+    [InlineData("--dangling-symlink", "unable to stat unix socket file: lsnr.sock is a symlink to 'lsnr.sock.tmp', which does not exist")]
+    [InlineData("--regular-file", "listener file is not a socket")]
+    public async Task BrokenListenerFile_FailsAtOnceWithTheReason_NotAtTheStartTimeout(string flag, string reason)
+    {
+        // A start timeout far longer than the call could take when it fails at once; the call's own timeout longer still.
+        await using var kit = await StartAsync(engine, o => o.Hot.StartTimeout = TimeSpan.FromSeconds(90));
+        var watch = Stopwatch.StartNew();
+
+        using var result = await kit.InvokeAsync(Call(Image, "x", flag) with { Timeout = TimeSpan.FromSeconds(120) });
+
+        watch.Stop();
+        result.Error!.Kind.ShouldBe(FnErrorKind.ContainerInitFailed, result.ToString());
+        result.Error.StatusCode.ShouldBe(502);
+        result.Error.Message.ShouldContain(reason);
+        // Loose (loaded CI), and still far below the 90 s start timeout the old behaviour waited out.
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(45));
+        await EventuallyAsync(async () => (await kit.ContainersAsync()).Count == 0 && kit.SocketDirectories().Count == 0, "container and directory removed");
+    }
+
     [Fact]
     public async Task Unprivileged_ServesCallsAsUser1000()
     {

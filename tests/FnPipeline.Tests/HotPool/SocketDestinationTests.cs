@@ -33,11 +33,22 @@ public sealed class SocketDestinationTests : IDisposable
     }
 
     [Fact]
-    public void Check_LinkWhoseTargetIsNotThereYet_IsPending()
+    public void Check_LinkWhoseTargetIsMissing_IsDangling_NamingTheTarget()
     {
         File.CreateSymbolicLink(SocketPath, "lsnr.sock.tmp");
 
-        SocketDestination.Check(SocketPath).State.ShouldBe(SocketCheckState.Pending);
+        var check = SocketDestination.Check(SocketPath);
+
+        check.State.ShouldBe(SocketCheckState.Dangling);
+        check.Problem.ShouldBe("unable to stat unix socket file: lsnr.sock is a symlink to 'lsnr.sock.tmp', which does not exist");
+    }
+
+    [Fact]
+    public void Check_Directory_IsInvalid()
+    {
+        Directory.CreateDirectory(SocketPath);
+
+        SocketDestination.Check(SocketPath).Problem.ShouldBe("listener file is not a socket");
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FnPipeline.HotPool;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FnPipeline.Tests.HotPool;
 
@@ -58,6 +59,65 @@ public sealed class SocketReadinessWatcherTests : IDisposable
         File.CreateSymbolicLink(directory.SocketPath, "/etc/passwd");
 
         (await sut.Result.WaitAsync(TimeSpan.FromSeconds(5))).State.ShouldBe(SocketCheckState.Invalid);
+    }
+
+    [Fact]
+    public async Task Result_DanglingLink_WaitsOutTheGrace_ThenFailsNamingTheTarget()
+    {
+        var time = new FakeTimeProvider();
+        var directory = SocketDirectory.Create(_base);
+        File.CreateSymbolicLink(directory.SocketPath, "lsnr.sock.tmp");
+
+        // The constructor's own look sees the link, so the grace is armed before it returns.
+        using var sut = new SocketReadinessWatcher(directory, time, NullLogger.Instance);
+        time.Advance(SocketReadinessWatcher.DanglingGrace - TimeSpan.FromMilliseconds(1));
+        sut.Result.IsCompleted.ShouldBeFalse("the grace has not passed yet");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        var check = await sut.Result.WaitAsync(TimeSpan.FromSeconds(5));
+        check.State.ShouldBe(SocketCheckState.Invalid);
+        check.Problem.ShouldBe("unable to stat unix socket file: lsnr.sock is a symlink to 'lsnr.sock.tmp', which does not exist");
+    }
+
+    [Fact]
+    public async Task Result_DanglingLink_OnTheRealClock_FailsWithoutWaitingForTheStartTimeout()
+    {
+        var directory = SocketDirectory.Create(_base);
+        using var sut = new SocketReadinessWatcher(directory, TimeProvider.System, NullLogger.Instance);
+
+        File.CreateSymbolicLink(directory.SocketPath, "lsnr.sock.tmp");
+
+        // Generous against load: the point is that it ends without anybody's timeout, through the directory event.
+        var check = await sut.Result.WaitAsync(TimeSpan.FromSeconds(30));
+        check.State.ShouldBe(SocketCheckState.Invalid);
+        check.Problem!.ShouldStartWith("unable to stat unix socket file");
+    }
+
+    [Fact]
+    public async Task Result_TargetAppearingWithinTheGrace_IsReady()
+    {
+        var time = new FakeTimeProvider();
+        var directory = SocketDirectory.Create(_base);
+        File.CreateSymbolicLink(directory.SocketPath, "lsnr.sock.tmp");
+        using var sut = new SocketReadinessWatcher(directory, time, NullLogger.Instance);
+
+        Bind(directory, "lsnr.sock.tmp");
+
+        (await sut.Result.WaitAsync(TimeSpan.FromSeconds(5))).State.ShouldBe(SocketCheckState.Ready);
+    }
+
+    [Fact]
+    public async Task Result_RegularFile_IsInvalidAtOnce()
+    {
+        var time = new FakeTimeProvider();
+        var directory = SocketDirectory.Create(_base);
+        using var sut = new SocketReadinessWatcher(directory, time, NullLogger.Instance);
+
+        await File.WriteAllTextAsync(directory.SocketPath, "not a socket");
+
+        var check = await sut.Result.WaitAsync(TimeSpan.FromSeconds(5));
+        check.State.ShouldBe(SocketCheckState.Invalid);
+        check.Problem.ShouldBe("listener file is not a socket");
     }
 
     public void Dispose()
