@@ -120,6 +120,11 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
 
     private void LogContractOutcome(HotContainer container, string callId, in HttpStreamResponse response, long maxBody, bool keep)
     {
+        if (response.RequestCut)
+        {
+            ProtocolLog.AnsweredBeforeReadingBody(context.Logger, callId, container.ShortName, response.StatusCode);
+        }
+
         if (response.BodyState != ResponseBodyState.Complete)
         {
             ProtocolLog.ResponseTooLarge(context.Logger, callId, container.ShortName, maxBody, keep);

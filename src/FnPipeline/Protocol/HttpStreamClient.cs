@@ -14,6 +14,7 @@ internal sealed class HttpStreamClient : IDisposable
     private static readonly TimeSpan MaxRefusedRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly HttpMessageInvoker _invoker;
+    private EarlyAnswerStream? _connection;
 
     public HttpStreamClient(string socketPath, HttpStreamClientOptions options)
     {
@@ -23,7 +24,12 @@ internal sealed class HttpStreamClient : IDisposable
         var endpoint = new UnixDomainSocketEndPoint(socketPath);
         var handler = new SocketsHttpHandler
         {
-            ConnectCallback = (_, cancellationToken) => ConnectAsync(endpoint, options.RefusedConnectRetry, cancellationToken),
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var connection = await ConnectAsync(endpoint, options.RefusedConnectRetry, cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _connection, connection);
+                return connection;
+            },
             ConnectTimeout = options.ConnectTimeout,
             MaxConnectionsPerServer = 1,
             PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
@@ -51,21 +57,41 @@ internal sealed class HttpStreamClient : IDisposable
     public void Dispose() => _invoker.Dispose();
 
     /// <summary>
+    /// After an exchange: when the function answered before reading the whole request body, closes that connection
+    /// (the unread rest would be taken for the next request), so the next call connects anew. The container stays.
+    /// </summary>
+    /// <returns>Whether the request body was cut short.</returns>
+    public bool DropConnectionIfRequestCut()
+    {
+        var connection = Volatile.Read(ref _connection);
+        if (connection is not { RequestCut: true })
+        {
+            return false;
+        }
+
+        Interlocked.CompareExchange(ref _connection, null, connection);
+        connection.Dispose();
+        return true;
+    }
+
+    /// <summary>
     /// A function that binds <c>lsnr.sock</c> itself (the contract allows it) makes the file appear at bind, a moment
     /// before it listens: a connection in between is refused. Refusals are retried briefly (0.75 s by default);
     /// a socket nobody will ever listen on is left to the call's failure path, which reads the container's exit.
     /// </summary>
-    private static async ValueTask<Stream> ConnectAsync(UnixDomainSocketEndPoint endpoint, TimeSpan retryFor, CancellationToken cancellationToken)
+    private static async ValueTask<EarlyAnswerStream> ConnectAsync(UnixDomainSocketEndPoint endpoint, TimeSpan retryFor, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(5);
         while (true)
         {
+#pragma warning disable CA2000 // Disposed on every failure below; on success the returned stream owns it.
             var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+#pragma warning restore CA2000
             try
             {
                 await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-                return new NetworkStream(socket, ownsSocket: true);
+                return new EarlyAnswerStream(socket);
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused && Stopwatch.GetElapsedTime(started) < retryFor)
             {

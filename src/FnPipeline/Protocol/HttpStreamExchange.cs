@@ -3,7 +3,8 @@ namespace FnPipeline.Protocol;
 /// <summary>
 /// One request/response over a container's client: sends the call, reads the headers, and streams the body into a
 /// pooled buffer when the status contract says it matters. Transport failures and cancellation propagate; the caller
-/// knows why its token fired and what to do with the container.
+/// knows why its token fired and what to do with the container. A function that answered before reading the whole
+/// request body gets its answer delivered; only the connection is dropped (<see cref="EarlyAnswerStream"/>).
 /// </summary>
 internal static class HttpStreamExchange
 {
@@ -16,6 +17,13 @@ internal static class HttpStreamExchange
         CancellationToken cancellationToken)
     {
         using var request = HttpStreamRequestFactory.Create(call, callId, deadline);
+        var response = await ExchangeAsync(client, request, maxBodyBytes, cancellationToken).ConfigureAwait(false);
+        return client.DropConnectionIfRequestCut() ? response with { RequestCut = true } : response;
+    }
+
+    private static async Task<HttpStreamResponse> ExchangeAsync(
+        HttpStreamClient client, HttpRequestMessage request, long maxBodyBytes, CancellationToken cancellationToken)
+    {
         using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         var headers = ResponseHeaders.Collect(response);

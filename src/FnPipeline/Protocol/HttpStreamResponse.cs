@@ -14,4 +14,8 @@ internal readonly record struct HttpStreamResponse(
     int StatusCode,
     IReadOnlyList<KeyValuePair<string, string>> Headers,
     PooledOutputBuffer? Body,
-    ResponseBodyState BodyState);
+    ResponseBodyState BodyState)
+{
+    /// <summary>The function answered before it read the whole request body; its connection was closed.</summary>
+    public bool RequestCut { get; init; }
+}

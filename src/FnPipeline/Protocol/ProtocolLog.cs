@@ -19,4 +19,7 @@ internal static partial class ProtocolLog
 
     [LoggerMessage(304, LogLevel.Debug, "Call {CallId}: the function in container {Container} reported status {StatusCode}", EventName = "FunctionReportedFailure")]
     public static partial void FunctionReportedFailure(ILogger logger, string callId, string container, int statusCode);
+
+    [LoggerMessage(305, LogLevel.Information, "Call {CallId}: container {Container} answered {StatusCode} before reading the whole request body; the rest was not sent and the connection is closed, the container kept", EventName = "AnsweredBeforeReadingBody")]
+    public static partial void AnsweredBeforeReadingBody(ILogger logger, string callId, string container, int statusCode);
 }

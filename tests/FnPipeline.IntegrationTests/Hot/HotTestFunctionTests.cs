@@ -284,6 +284,22 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
     }
 
     [Fact]
+    public async Task AnswersWithoutReadingALargeBody_TheAnswerIsDelivered_AndTheContainerKept()
+    {
+        await using var kit = await StartAsync(engine);
+        // 6.6 MB, far past the socket buffers: testfn answers after the first line and closes with the rest unread.
+        var input = "!unread\n" + new string('y', 6_600_000);
+
+        using var early = await kit.InvokeAsync(Call(Image, input));
+        using var next = await kit.InvokeAsync(Call(Image, "after"));
+
+        early.IsSuccess.ShouldBeTrue(early.ToString());
+        early.OutputAsString().ShouldBe("unread");
+        next.OutputAsString().ShouldBe("after", next.ToString());
+        next.ContainerId.ShouldBe(early.ContainerId, "the function answered properly: its container is kept");
+    }
+
+    [Fact]
     public async Task Environment_FollowsTheContract()
     {
         await using var kit = await StartAsync(engine);

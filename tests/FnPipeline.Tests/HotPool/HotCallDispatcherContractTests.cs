@@ -30,6 +30,29 @@ public sealed class HotCallDispatcherContractTests
         sut.Driver.Created.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task InvokeAsync_FunctionAnswersWithoutReadingALargeBody_GetsItsAnswer_OnANewConnectionNextTime()
+    {
+        await using var sut = HotPoolHarness.Create();
+        sut.Driver.Functions = _ => new FakeFunction
+        {
+            // Larger than any socket buffer: the client is still writing when the function answers and closes.
+            AnswersBeforeBody = head => long.Parse(head.Header("Content-Length") ?? "0", System.Globalization.CultureInfo.InvariantCulture) > 1_000_000,
+            Handler = (_, request, _) => Task.FromResult(request.Body.Length == 0 ? FakeResponse.Text("answered early") : new FakeResponse { Body = request.Body }),
+        };
+        var large = new string('y', 6_600_000);
+
+        using var early = await sut.InvokeAsync(HotPoolHarness.Call(large));
+        using var next = await sut.InvokeAsync(HotPoolHarness.Call("ok"));
+
+        early.IsSuccess.ShouldBeTrue(early.ToString());
+        early.OutputAsString().ShouldBe("answered early");
+        next.OutputAsString().ShouldBe("ok", next.ToString());
+        next.ContainerId.ShouldBe(early.ContainerId, "the function answered properly: its container is kept");
+        sut.Driver.Created.ShouldBe(1);
+        sut.Driver.Containers[0].Server!.ConnectionsAccepted.ShouldBe(2, "the cut connection is not reused");
+    }
+
     [Theory]
     [InlineData(500)]
     [InlineData(400)]

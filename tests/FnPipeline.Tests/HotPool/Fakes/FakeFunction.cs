@@ -17,6 +17,9 @@ internal sealed record FakeFunction
     public Func<FakeHotContainer, FakeRequest, CancellationToken, Task<FakeResponse>> Handler { get; init; } =
         (_, request, _) => Task.FromResult(new FakeResponse { Body = request.Body });
 
+    /// <summary>Requests (by their head) answered before their body is read, then the connection closed.</summary>
+    public Func<FakeRequest, bool>? AnswersBeforeBody { get; init; }
+
     public Exception? PauseFailure { get; init; }
 
     public Exception? UnpauseFailure { get; init; }

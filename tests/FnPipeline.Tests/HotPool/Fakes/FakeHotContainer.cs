@@ -37,7 +37,7 @@ internal sealed class FakeHotContainer(FakeHotDriver driver, ContainerSpec spec,
         switch (function.Start)
         {
             case FakeStart.Listen:
-                _server = FakeHttpStreamServer.Start(SocketDirectory, (request, token) => function.Handler(this, request, token), function.Layout);
+                _server = FakeHttpStreamServer.Start(SocketDirectory, (request, token) => function.Handler(this, request, token), function.Layout, function.AnswersBeforeBody);
                 break;
             case FakeStart.ExitAtStart:
                 _exit.TrySetResult(new ContainerExit(function.ExitCode, OomKilled: false));

@@ -16,12 +16,14 @@ internal sealed class FakeHttpStreamServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Socket, byte> _connections = new();
     private readonly Task _acceptLoop;
+    private readonly Func<FakeRequest, bool>? _answersBeforeBody;
     private int _accepted;
 
-    private FakeHttpStreamServer(Socket listener, Func<FakeRequest, CancellationToken, Task<FakeResponse>> handler)
+    private FakeHttpStreamServer(Socket listener, Func<FakeRequest, CancellationToken, Task<FakeResponse>> handler, Func<FakeRequest, bool>? answersBeforeBody)
     {
         _listener = listener;
         _handler = handler;
+        _answersBeforeBody = answersBeforeBody;
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -29,7 +31,13 @@ internal sealed class FakeHttpStreamServer : IAsyncDisposable
 
     public ConcurrentQueue<FakeRequest> Requests { get; } = new();
 
-    public static FakeHttpStreamServer Start(string directory, Func<FakeRequest, CancellationToken, Task<FakeResponse>> handler, SocketLayout layout = SocketLayout.RelativeSymlink)
+    /// <param name="answersBeforeBody">For which requests (seen by their head) to answer at once and close the
+    /// connection with the body unread; the handler then gets the request without its body.</param>
+    public static FakeHttpStreamServer Start(
+        string directory,
+        Func<FakeRequest, CancellationToken, Task<FakeResponse>> handler,
+        SocketLayout layout = SocketLayout.RelativeSymlink,
+        Func<FakeRequest, bool>? answersBeforeBody = null)
     {
         var socketPath = Path.Join(directory, "lsnr.sock");
         var tmpPath = socketPath + ".tmp";
@@ -49,7 +57,7 @@ internal sealed class FakeHttpStreamServer : IAsyncDisposable
                 break;
         }
 
-        return new FakeHttpStreamServer(listener, handler);
+        return new FakeHttpStreamServer(listener, handler, answersBeforeBody);
     }
 
     /// <summary>Closes the listener and every connection at once, as a dying process would.</summary>
@@ -103,8 +111,17 @@ internal sealed class FakeHttpStreamServer : IAsyncDisposable
         {
             await using var stream = new NetworkStream(connection, ownsSocket: true);
             var reader = new HttpReader(stream);
-            while (await reader.ReadRequestAsync(_stop.Token) is { } request)
+            while (await reader.ReadHeadAsync(_stop.Token) is { } head)
             {
+                if (_answersBeforeBody?.Invoke(head) == true)
+                {
+                    // Answer, then close with the body unread, as a server that does not want it may.
+                    Requests.Enqueue(head);
+                    await WriteAsync(stream, await _handler(head, _stop.Token), _stop.Token);
+                    return;
+                }
+
+                var request = await reader.ReadBodyAsync(head, _stop.Token);
                 Requests.Enqueue(request);
                 var response = await _handler(request, _stop.Token);
                 if (response.Drop)

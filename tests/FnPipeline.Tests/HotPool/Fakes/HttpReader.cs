@@ -10,7 +10,11 @@ internal sealed class HttpReader(Stream stream)
     private int _start;
     private int _end;
 
-    public async Task<FakeRequest?> ReadRequestAsync(CancellationToken cancellationToken)
+    public async Task<FakeRequest?> ReadRequestAsync(CancellationToken cancellationToken) =>
+        await ReadHeadAsync(cancellationToken) is { } head ? await ReadBodyAsync(head, cancellationToken) : null;
+
+    /// <summary>The request line and headers only; the body is left on the connection.</summary>
+    public async Task<FakeRequest?> ReadHeadAsync(CancellationToken cancellationToken)
     {
         var line = await ReadLineAsync(cancellationToken);
         if (line is null)
@@ -26,7 +30,11 @@ internal sealed class HttpReader(Stream stream)
             headers.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
         }
 
-        var request = new FakeRequest(parts[0], parts[1], parts[2], headers, []);
+        return new FakeRequest(parts[0], parts[1], parts[2], headers, []);
+    }
+
+    public async Task<FakeRequest> ReadBodyAsync(FakeRequest request, CancellationToken cancellationToken)
+    {
         var body = request.Header("Transfer-Encoding") is { } te && te.Contains("chunked", StringComparison.OrdinalIgnoreCase)
             ? await ReadChunkedAsync(cancellationToken)
             : await ReadExactlyAsync(int.Parse(request.Header("Content-Length") ?? "0", CultureInfo.InvariantCulture), cancellationToken);
