@@ -22,6 +22,7 @@ public sealed class FnExecutor : IFnExecutor
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _startLock = new(1, 1);
     private volatile bool _started;
+    private readonly TaskCompletionSource _disposal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
     internal FnExecutor(
@@ -100,14 +101,35 @@ public sealed class FnExecutor : IFnExecutor
         return await _cold.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops intake, drains in-flight calls (up to <see cref="FnPipelineOptions.DrainTimeout"/>), removes every container.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops intake, drains in-flight calls (up to <see cref="FnPipelineOptions.DrainTimeout"/>; the calls still running
+    /// then are cut and answered 503 "shutting down"), removes every container. A second call waits for the first.
+    /// </summary>
+    public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            return;
+            _ = DisposeOnceAsync();
         }
 
+        return new ValueTask(_disposal.Task);
+    }
+
+    private async Task DisposeOnceAsync()
+    {
+        try
+        {
+            await DisposeCoreAsync().ConfigureAwait(false);
+            _disposal.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _disposal.TrySetException(ex);
+        }
+    }
+
+    private async Task DisposeCoreAsync()
+    {
         PipelineLog.Draining(_logger, InstanceId, _cold.InFlight);
         var drain = _options.DrainTimeout;
         var hot = _hot.DisposeAsync(drain).AsTask();

@@ -80,6 +80,12 @@ internal sealed class FunctionEndpoints(
             metrics.Request(route, StatusCodes.Status499ClientClosedRequest);
             return;
         }
+        catch (ObjectDisposedException)
+        {
+            // A request that reached Kestrel after the stop began: the executor is draining.
+            await FailAsync(context, route, StatusCodes.Status503ServiceUnavailable, "The gateway is shutting down").ConfigureAwait(false);
+            return;
+        }
 
         using (result)
         {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FnPipeline.Cli.Gateway;
@@ -42,6 +43,10 @@ internal static class GatewayHost
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 
         var services = builder.Services;
+
+        // The executor cuts the calls still running at DrainTimeout and answers them 503; Kestrel (whose graceful stop
+        // ends with the host's) must keep their connections until those answers are written.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout(options));
         services.AddSingleton(settings);
         services.AddSingleton(functions);
         services.AddSingleton(TimeProvider.System);
@@ -54,6 +59,16 @@ internal static class GatewayHost
         var app = builder.Build();
         MapRoutes(app);
         return app;
+    }
+
+    /// <summary>Time the answers of calls cut at the drain timeout get before Kestrel closes their connections.</summary>
+    public static readonly TimeSpan AnswerGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>The host's (and so Kestrel's) shutdown timeout: the executor's drain, then the answers' grace.</summary>
+    public static TimeSpan ShutdownTimeout(FnPipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.DrainTimeout + AnswerGrace;
     }
 
     /// <summary>The addresses Kestrel listens on once started (port 0 resolved).</summary>

@@ -12,6 +12,7 @@ namespace FnPipeline.Cli.Gateway;
 /// <summary>
 /// Loads the functions file, reaches the engine, starts Kestrel, prints <c>fnpipe: listening on URL</c> on stdout, and
 /// runs until SIGINT/SIGTERM; then stops taking requests and disposes the executor (drain, remove every container).
+/// The drain timeout bounds the wait for in-flight calls; the calls it cuts are answered 503 (docs/cli.md).
 /// </summary>
 internal static class ServeRunner
 {
@@ -83,9 +84,21 @@ internal static class ServeRunner
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FnPipeline.Cli.Gateway");
         var listening = string.Join(", ", addresses);
         GatewayLog.Listening(logger, listening, functions.Functions.Count, functions.Path);
-        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-        GatewayLog.Stopping(logger);
-        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+        // The drain starts with the stop, not after Kestrel's: Kestrel waits for in-flight requests, and only the
+        // executor's drain timeout ends them (answered 503). The container's disposal then waits for the removals.
+        Task drained = Task.CompletedTask;
+        using (app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            GatewayLog.Stopping(logger);
+            drained = executor.DisposeAsync().AsTask();
+        }))
+        {
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await drained.ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }

@@ -52,6 +52,58 @@ public sealed class GatewayLifecycleTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task Sigterm_DrainTimeoutBoundsTheShutdown_CutCallsAreAnswered503_NoContainerLeft()
+    {
+        const int callMs = 20_000;
+        var functions = $"""
+            app: cli-tests
+            functions:
+              - name: cold-sleep
+                image: {TestImages.TestFunction}
+                timeout: 60s
+                labels: {TestRun.YamlLabels}
+              - name: hot-sleep
+                image: {TestImages.TestFunction}
+                format: http-stream
+                timeout: 60s
+                labels: {TestRun.YamlLabels}
+            """;
+        var environment = new Dictionary<string, string?> { ["FNPIPELINE_DRAIN_TIMEOUT_MS"] = "1000" };
+        var gateway = await GatewayProcess.StartAsync(functions, environment: environment);
+        TimeSpan stopping;
+        HttpResponseMessage[] responses;
+        try
+        {
+            var calls = new[] { "cold-sleep", "cold-sleep", "hot-sleep", "hot-sleep" }
+                .Select(name => gateway.Client.PostAsync($"/invoke/{name}", new StringContent($"!sleep {callMs}\nslept")))
+                .ToList();
+            await EventuallyRunningAsync(4);
+
+            stopping = await gateway.StopAsync("TERM");
+            responses = await Task.WhenAll(calls);
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+        }
+
+        var seen = string.Join("\n", await Task.WhenAll(responses.Select(async r => $"{(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}")));
+        gateway.ExitCode.ShouldBe(0, gateway.Stderr);
+        // The calls had 20 s to go; the 1 s drain, the kills, the answers and the removals take a few (loose: loaded CI).
+        stopping.ShouldBeLessThan(TimeSpan.FromSeconds(12), gateway.Stderr);
+        foreach (var response in responses)
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, seen);
+            response.Headers.RetryAfter.ShouldNotBeNull(seen);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            json.RootElement.GetProperty("message").GetString().ShouldBe("The executor is shutting down", seen);
+            response.Dispose();
+        }
+
+        (await engine.RunContainersAsync()).ShouldBeEmpty("the gateway removes every container before it exits");
+    }
+
+    [Fact]
     public async Task MalformedFunctionsFile_RefusesToStart_NamingTheLineAndField()
     {
         var directory = Directory.CreateTempSubdirectory("fnpipe-bad-").FullName;
@@ -147,5 +199,25 @@ public sealed class GatewayLifecycleTests(EngineFixture engine)
 
         gateway.ExitCode.ShouldBe(0, gateway.Stderr);
         (await engine.RunContainersAsync()).ShouldBeEmpty();
+    }
+
+    /// <summary>Waits (generously) until this run has <paramref name="count"/> running containers: the calls are in flight.</summary>
+    private async Task EventuallyRunningAsync(int count)
+    {
+        var parameters = new global::Docker.DotNet.Models.ContainersListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [TestRun.RunLabel] = true },
+                ["status"] = new Dictionary<string, bool> { ["running"] = true },
+            },
+        };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        int running;
+        while ((running = (await engine.Client.Containers.ListContainersAsync(parameters)).Count) < count)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"{running} of {count} containers running");
+            await Task.Delay(100);
+        }
     }
 }

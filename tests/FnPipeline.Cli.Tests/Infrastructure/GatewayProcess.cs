@@ -14,6 +14,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly StringBuilder _stderr;
     private readonly CommandTask<CommandResult> _task;
     private readonly string _directory;
+    private Task<TimeSpan>? _stopped;
 
     private GatewayProcess(
         string directory, CommandTask<CommandResult> task, Uri address, StringBuilder stderr, CancellationTokenSource graceful, CancellationTokenSource forceful)
@@ -92,13 +93,32 @@ public sealed class GatewayProcess : IAsyncDisposable
         ExitCode = (await _task).ExitCode;
     }
 
+    /// <summary>
+    /// Sends <paramref name="signal"/> (<c>INT</c>, <c>TERM</c>) and waits for the exit (forceful after 45 s).
+    /// Returns the time from the signal to the exit.
+    /// </summary>
+    public async Task<TimeSpan> StopAsync(string signal = "INT")
+    {
+        if (_stopped is not null)
+        {
+            return await _stopped;
+        }
+
+        _stopped = StopCoreAsync(signal);
+        return await _stopped;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
         if (_task.Task.IsCompleted)
         {
-            // Killed, or it stopped on its own.
-            ExitCode ??= (await _task).ExitCode;
+            // Killed, stopped by StopAsync (whose exit code stands, null when forced), or it stopped on its own.
+            if (_stopped is null)
+            {
+                ExitCode ??= (await _task).ExitCode;
+            }
+
             _graceful.Dispose();
             _forceful.Dispose();
             DeleteDirectory();
@@ -106,18 +126,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
 
         // SIGINT, as Ctrl-C: the gateway drains and removes its containers, then exits 0. Forceful only if it hangs.
-        await CliWrap.Cli.Wrap("kill").WithArguments(["-INT", _task.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-            .WithValidation(CommandResultValidation.None).ExecuteAsync();
-        _forceful.CancelAfter(TimeSpan.FromSeconds(45));
-        try
-        {
-            ExitCode = (await _task).ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            ExitCode = null;
-        }
-
+        await StopAsync();
         _graceful.Dispose();
         _forceful.Dispose();
         DeleteDirectory();
@@ -133,5 +142,23 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             // A temp directory left behind is harmless.
         }
+    }
+
+    private async Task<TimeSpan> StopCoreAsync(string signal)
+    {
+        await CliWrap.Cli.Wrap("kill").WithArguments(["-" + signal, _task.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            .WithValidation(CommandResultValidation.None).ExecuteAsync();
+        var signalled = System.Diagnostics.Stopwatch.StartNew();
+        _forceful.CancelAfter(TimeSpan.FromSeconds(45));
+        try
+        {
+            ExitCode = (await _task).ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            ExitCode = null;
+        }
+
+        return signalled.Elapsed;
     }
 }
