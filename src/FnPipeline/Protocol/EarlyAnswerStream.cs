@@ -31,6 +31,22 @@ internal sealed class EarlyAnswerStream(Socket socket) : Stream
         set => throw new NotSupportedException();
     }
 
+    /// <summary>
+    /// Shuts the socket down both ways, so that the connection pool finds it at end of stream when it next looks and
+    /// opens a new one; the pool disposes this stream then.
+    /// </summary>
+    public void Abandon()
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed: the pool finds it unusable all the same.
+        }
+    }
+
     public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
 
     public override int Read(Span<byte> buffer) => _inner.Read(buffer);

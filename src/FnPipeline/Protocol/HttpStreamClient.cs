@@ -70,7 +70,7 @@ internal sealed class HttpStreamClient : IDisposable
         }
 
         Interlocked.CompareExchange(ref _connection, null, connection);
-        connection.Dispose();
+        connection.Abandon();
         return true;
     }
 

@@ -53,6 +53,25 @@ public sealed class HotCallDispatcherContractTests
         sut.Driver.Containers[0].Server!.ConnectionsAccepted.ShouldBe(2, "the cut connection is not reused");
     }
 
+    [Fact]
+    public async Task InvokeAsync_FunctionClosesWithoutAnsweringOrReadingALargeBody_IsStillAFailure()
+    {
+        await using var sut = HotPoolHarness.Create();
+        sut.Driver.Functions = _ => new FakeFunction
+        {
+            AnswersBeforeBody = head => long.Parse(head.Header("Content-Length") ?? "0", System.Globalization.CultureInfo.InvariantCulture) > 1_000_000,
+            Handler = (_, request, _) => Task.FromResult(request.Body.Length == 0 ? new FakeResponse { Drop = true } : new FakeResponse { Body = request.Body }),
+        };
+
+        using var dropped = await sut.InvokeAsync(HotPoolHarness.Call(new string('y', 6_600_000)));
+        using var next = await sut.InvokeAsync(HotPoolHarness.Call("ok"));
+
+        dropped.Error!.Kind.ShouldBe(FnErrorKind.InvalidFunctionResponse, dropped.ToString());
+        dropped.Error.Message.ShouldStartWith("error receiving function response");
+        next.OutputAsString().ShouldBe("ok", next.ToString());
+        next.ContainerId.ShouldNotBe(dropped.ContainerId, "no answer came: the connection broke mid-request");
+    }
+
     [Theory]
     [InlineData(500)]
     [InlineData(400)]

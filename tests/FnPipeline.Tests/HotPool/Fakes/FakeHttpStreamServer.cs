@@ -117,7 +117,12 @@ internal sealed class FakeHttpStreamServer : IAsyncDisposable
                 {
                     // Answer, then close with the body unread, as a server that does not want it may.
                     Requests.Enqueue(head);
-                    await WriteAsync(stream, await _handler(head, _stop.Token), _stop.Token);
+                    var early = await _handler(head, _stop.Token);
+                    if (!early.Drop)
+                    {
+                        await WriteAsync(stream, early, _stop.Token);
+                    }
+
                     return;
                 }
 
