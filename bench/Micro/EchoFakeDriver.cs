@@ -1,4 +1,6 @@
+using FnPipeline.Tracking;
 using FnPipeline.Driver;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FnPipeline.Benchmarks.Micro;
 
@@ -10,6 +12,10 @@ namespace FnPipeline.Benchmarks.Micro;
 internal sealed class EchoFakeDriver : IContainerDriver
 {
     private static readonly Task<ContainerExit> Exited = Task.FromResult(new ContainerExit(0, OomKilled: false));
+
+    /// <summary>Never tracks anything: the echo containers need no removal.</summary>
+    public ContainerTracker Tracker { get; } =
+        new((_, _) => Task.CompletedTask, ContainerTrackerSettings.Default(8), TimeProvider.System, NullLogger.Instance);
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using FnPipeline.Buffers;
+using FnPipeline.Tracking;
 using FnPipeline.Driver;
 using FnPipeline.HotPool;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FnPipeline.LoadTests.Targets;
 
@@ -27,6 +29,10 @@ internal static class FakeEngine
 
     private sealed class FakeDriver : IContainerDriver
     {
+        /// <summary>Removal is the handle's own delay; the queue only counts (the containers gauge).</summary>
+        public ContainerTracker Tracker { get; } =
+            new((_, _) => Task.CompletedTask, ContainerTrackerSettings.Default(8), TimeProvider.System, NullLogger.Instance);
+
         public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default) => Task.CompletedTask;
@@ -34,13 +40,15 @@ internal static class FakeEngine
         public async Task<IContainerHandle> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default)
         {
             await DelayAsync(CreateMs, cancellationToken);
-            return new FakeContainer();
+            var container = new FakeContainer(Tracker);
+            Tracker.Track(container.Id, FunctionFormatNames.Default);
+            return container;
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private sealed class FakeContainer : IContainerHandle, IRunningContainer
+    private sealed class FakeContainer(ContainerTracker containers) : IContainerHandle, IRunningContainer
     {
         private readonly CancellationTokenSource _killed = new();
         private ContainerIo? _io;
@@ -81,6 +89,7 @@ internal static class FakeEngine
         public async ValueTask DisposeAsync()
         {
             await DelayAsync(RemoveMs, CancellationToken.None);
+            await containers.RemoveAsync(Id);
             _killed.Dispose();
         }
     }

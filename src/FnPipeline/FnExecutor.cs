@@ -38,6 +38,9 @@ public sealed class FnExecutor : IFnExecutor
         _driver = driver;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FnExecutor>();
         _metrics = metrics ?? new FnPipelineMetrics();
+
+        // The containers gauge is the removal queue's tracked set: created until the engine confirms them gone.
+        driver.Tracker.CountChanged = _metrics.ContainersChanged;
         InstanceId = options.InstanceId ?? ExecutorFactory.NewInstanceId();
         var specs = new ContainerSpecFactory(options, InstanceId);
         _cold = new ColdCallPipeline(driver, options, specs, _metrics, timeProvider ?? TimeProvider.System, _logger);

@@ -86,6 +86,13 @@ internal sealed class FunctionEndpoints(
             await FailAsync(context, route, StatusCodes.Status503ServiceUnavailable, "The gateway is shutting down").ConfigureAwait(false);
             return;
         }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            // Never an empty 500: whatever escaped the executor is answered as documented, with its message.
+            GatewayLog.CallFailedUnexpectedly(logger, name, e);
+            await FailAsync(context, route, StatusCodes.Status500InternalServerError, $"Internal failure: {e.Message}").ConfigureAwait(false);
+            return;
+        }
 
         using (result)
         {

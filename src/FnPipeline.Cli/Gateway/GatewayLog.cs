@@ -21,6 +21,10 @@ internal static partial class GatewayLog
         Message = "Engine failure while calling function {Function}")]
     public static partial void EngineFailed(ILogger logger, string function, Exception exception);
 
+    [LoggerMessage(EventId = 509, EventName = "CallFailedUnexpectedly", Level = LogLevel.Error,
+        Message = "Calling function {Function} failed unexpectedly")]
+    public static partial void CallFailedUnexpectedly(ILogger logger, string function, Exception exception);
+
     [LoggerMessage(EventId = 504, EventName = "GatewayStopping", Level = LogLevel.Information,
         Message = "Gateway stopping: draining in-flight calls and removing containers")]
     public static partial void Stopping(ILogger logger);

@@ -49,6 +49,7 @@ public static class FnPipelineEnvironment
         ("FNPIPELINE_HEALTHCHECK_POLL_MS", (o, v) => o.HealthcheckPollInterval = Millis(v)),
         ("FNPIPELINE_STATS_DELAY_MS", (o, v) => o.StatsDelay = v == "-1" ? Timeout.InfiniteTimeSpan : Millis(v)),
         ("FNPIPELINE_DRAIN_TIMEOUT_MS", (o, v) => o.DrainTimeout = Millis(v)),
+        ("FNPIPELINE_REMOVAL_DRAIN_TIMEOUT_MS", (o, v) => o.RemovalDrainTimeout = Millis(v)),
         ("FNPIPELINE_PREFORK_SIZE", (o, v) => o.PreForkPool.Size = Int(v)),
         ("FNPIPELINE_PREFORK_IMAGE", (o, v) => o.PreForkPool.Image = v),
         ("FNPIPELINE_PREFORK_CMD", (o, v) => Replace(o.PreForkPool.Command, v)),

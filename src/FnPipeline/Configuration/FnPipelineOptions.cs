@@ -132,6 +132,13 @@ public sealed class FnPipelineOptions
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// After the drain, how long disposal waits for the engine to confirm the removal of every container the executor
+    /// created (failed removals are retried with back-off meanwhile); each container still there is then logged by id.
+    /// 0 does not wait: removals still in flight are abandoned and logged.
+    /// </summary>
+    public TimeSpan RemovalDrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Receives the progress of every image transfer (a pull shared by several calls reports once). Called on the
     /// engine stream's reader, in order: keep it fast and never throw. <c>null</c> (default) reports nothing.
     /// </summary>

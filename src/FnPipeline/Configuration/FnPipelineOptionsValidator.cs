@@ -15,6 +15,9 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
     /// <summary>Longest path a unix socket address may hold (<c>sockaddr_un.sun_path</c> minus its NUL).</summary>
     internal const int MaxSocketPathBytes = 107;
 
+    /// <summary>Upper bound of <see cref="FnPipelineOptions.RemovalDrainTimeout"/>: shutdown must end.</summary>
+    private static readonly TimeSpan MaxRemovalDrainTimeout = TimeSpan.FromHours(1);
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, FnPipelineOptions options)
     {
@@ -62,6 +65,11 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
         Positive(problems, nameof(options.HealthcheckPollInterval), options.HealthcheckPollInterval);
         Positive(problems, nameof(options.DrainTimeout), options.DrainTimeout);
         Positive(problems, nameof(options.ReapInterval), options.ReapInterval);
+        if (options.RemovalDrainTimeout < TimeSpan.Zero || options.RemovalDrainTimeout > MaxRemovalDrainTimeout)
+        {
+            problems.Add($"RemovalDrainTimeout must be between 0 and {MaxRemovalDrainTimeout.TotalHours:F0} h, got {options.RemovalDrainTimeout}");
+        }
+
         if (options.StatsDelay < TimeSpan.Zero && options.StatsDelay != Timeout.InfiniteTimeSpan)
         {
             problems.Add($"StatsDelay must be zero or more (or infinite: no stats), got {options.StatsDelay}");

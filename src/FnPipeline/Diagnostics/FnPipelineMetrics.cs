@@ -21,7 +21,7 @@ internal sealed class FnPipelineMetrics : IDisposable
         _calls = _meter.CreateCounter<long>("fnpipeline.calls", "{call}", "Calls finished, by format and status");
         _callDuration = _meter.CreateHistogram<double>("fnpipeline.call.duration", "s", "Call duration from submission to result");
         _stageDuration = _meter.CreateHistogram<double>("fnpipeline.stage.duration", "s", "Time spent per pipeline stage");
-        _containers = _meter.CreateUpDownCounter<long>("fnpipeline.containers", "{container}", "Containers that exist, by format");
+        _containers = _meter.CreateUpDownCounter<long>("fnpipeline.containers", "{container}", "Containers the executor created and the engine has not yet confirmed removed, by format (default, http-stream, pre-fork)");
         _queued = _meter.CreateUpDownCounter<long>("fnpipeline.queued", "{call}", "Calls waiting for a container");
     }
 
@@ -35,9 +35,8 @@ internal sealed class FnPipelineMetrics : IDisposable
     public void StageFinished(string stage, TimeSpan duration) =>
         _stageDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
 
-    public void ContainerCreated(FunctionFormat format) => _containers.Add(1, new KeyValuePair<string, object?>("format", FunctionFormatNames.Of(format)));
-
-    public void ContainerRemoved(FunctionFormat format) => _containers.Add(-1, new KeyValuePair<string, object?>("format", FunctionFormatNames.Of(format)));
+    /// <summary>The removal queue's tracked set changed: <paramref name="delta"/> containers of <paramref name="kind"/>.</summary>
+    public void ContainersChanged(string kind, int delta) => _containers.Add(delta, new KeyValuePair<string, object?>("format", kind));
 
     public void Queued(long delta) => _queued.Add(delta);
 

@@ -1,4 +1,5 @@
 using Docker.DotNet.Models;
+using FnPipeline.Tracking;
 
 namespace FnPipeline.Docker;
 
@@ -13,19 +14,22 @@ internal static class ContainerCreator
     /// <summary>Bound on one create request.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<string> CreateAsync(DockerDriverContext context, CreateContainerParameters parameters)
+    /// <summary>Creates the container and starts tracking it (<paramref name="kind"/>) until the engine confirms it gone.</summary>
+    public static async Task<string> CreateAsync(DockerDriverContext context, CreateContainerParameters parameters, string kind)
     {
         using var bounded = new CancellationTokenSource(Timeout, context.Time);
         try
         {
             var created = await context.Client.Containers.CreateContainerAsync(parameters, bounded.Token).ConfigureAwait(false);
+            context.Tracker.Track(created.ID, kind);
             return created.ID;
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
             if (parameters.Name is { Length: > 0 } name)
             {
-                await context.Remover.RemoveAsync(name).ConfigureAwait(false);
+                // Tracked by name until the engine confirms it gone; retried while the engine is away.
+                await context.Tracker.RemoveAsync(name, kind).ConfigureAwait(false);
             }
 
             throw;

@@ -1,4 +1,5 @@
 using Docker.DotNet;
+using FnPipeline.Tracking;
 using FnPipeline.Driver;
 using FnPipeline.Ownership;
 using Microsoft.Extensions.Logging;
@@ -48,8 +49,13 @@ internal sealed class DockerContainerDriver : IContainerDriver
         // After the steps that can throw: a lock taken here is released by DisposeAsync.
         _owner = TakeOwnerLock(settings.OwnerDirectory, _logger);
         Settings = _owner is null ? settings : settings with { OwnerLabels = _owner.Labels };
-        var remover = new ContainerRemover(_client, Settings.MaxConcurrentRemovals, timeProvider, _logger);
-        _context = new DockerDriverContext(_client, remover, Settings, timeProvider, _logger);
+        var engine = _client;
+        var tracker = new ContainerTracker(
+            (id, token) => ContainerRemover.RemoveOnceAsync(engine, id, token),
+            ContainerTrackerSettings.Default(Settings.MaxConcurrentRemovals),
+            timeProvider,
+            loggerFactory.CreateLogger("FnPipeline.Containers"));
+        _context = new DockerDriverContext(_client, tracker, Settings, timeProvider, _logger);
         _images = new ImagePuller(_client, LoadAuths(), Settings.PullTimeout, timeProvider, _logger, Settings.PullProgress);
         _networks = new NetworkAllocator(Settings.Networks);
         if (Settings.ImageCleanMaxBytes > 0)
@@ -80,8 +86,8 @@ internal sealed class DockerContainerDriver : IContainerDriver
     /// <summary>The pre-fork pool once started; <c>null</c> when disabled.</summary>
     public PreForkPool? Pool => _pool;
 
-    /// <summary>The bounded remover every handle uses.</summary>
-    public ContainerRemover Remover => _context.Remover;
+    /// <summary>The executor's removal queue: every container this driver created until the engine confirms it gone.</summary>
+    public ContainerTracker Tracker => _context.Tracker;
 
     /// <summary>This executor's owner lock; <c>null</c> when it could not be taken (logged).</summary>
     public ExecutorOwner? Owner => _owner;
@@ -101,7 +107,7 @@ internal sealed class DockerContainerDriver : IContainerDriver
         if (Settings.ReapOrphans && FileLock.IsSupported && _reaping is null)
         {
             // In the background: leftovers of dead executors must not delay this one's start.
-            var reaper = new OrphanReaper(_client, _context.Remover, ExecutorOwner.CurrentHost, Settings.OwnerDirectory, _logger);
+            var reaper = new OrphanReaper(_client, _context.Tracker, ExecutorOwner.CurrentHost, Settings.OwnerDirectory, _logger);
             _reaping = ReapLoopAsync(reaper, _stopReaping.Token);
         }
 
@@ -154,11 +160,12 @@ internal sealed class DockerContainerDriver : IContainerDriver
         {
             var parameters = CreateParametersBuilder.Build(spec, Settings, networkMode);
             cancellationToken.ThrowIfCancellationRequested();
-            var id = await ContainerCreator.CreateAsync(_context, parameters).ConfigureAwait(false);
+            var kind = spec.Labels.TryGetValue(ContainerSpecFactory.FormatLabel, out var format) ? format : ContainerKinds.Unknown;
+            var id = await ContainerCreator.CreateAsync(_context, parameters, kind).ConfigureAwait(false);
             DockerLog.ContainerCreated(_logger, new TruncatedId(id), spec.Name, networkMode);
             if (cancellationToken.IsCancellationRequested)
             {
-                await _context.Remover.RemoveAsync(id).ConfigureAwait(false);
+                await _context.Tracker.RemoveAsync(id).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
@@ -194,18 +201,21 @@ internal sealed class DockerContainerDriver : IContainerDriver
             await pool.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_owner is { } owner)
-        {
-            await ReleaseOwnerAsync(owner).ConfigureAwait(false);
-        }
-
         if (_cleaner is not null)
         {
             await _cleaner.DisposeAsync().ConfigureAwait(false);
         }
 
+        // Every handle and placeholder has asked for its removal; retries get a bounded time to finish. Before the
+        // owner lock goes, so that a clean drain lets it delete its files and a failed one leaves them to a reaper.
+        await _context.Tracker.DrainAsync(Settings.RemovalDrainTimeout).ConfigureAwait(false);
+        if (_owner is { } owner)
+        {
+            await ReleaseOwnerAsync(owner).ConfigureAwait(false);
+        }
+
         _images.Dispose();
-        _context.Remover.Dispose();
+        _context.Tracker.Dispose();
         _stopReaping.Dispose();
         if (_ownsClient)
         {

@@ -5,7 +5,7 @@ using FnPipeline.Driver;
 namespace FnPipeline.Docker;
 
 /// <summary>
-/// One created container. Disposal force-removes it (bounded, detached from callers, never throwing), then stops the
+/// One created container. Disposal force-removes it through the executor's removal queue (bounded, detached from callers, retried until the engine confirms it, never throwing), then stops the
 /// background loops and gives back its pre-fork placeholder or network.
 /// </summary>
 internal sealed class DockerContainerHandle : IContainerHandle
@@ -108,7 +108,8 @@ internal sealed class DockerContainerHandle : IContainerHandle
         }
 
         // Remove first: a live container dies with it, so its streams end on their own rather than by cancellation.
-        await _context.Remover.RemoveAsync(Id).ConfigureAwait(false);
+        // The first attempt; if it fails, the removal queue keeps retrying after the handle is gone.
+        await _context.Tracker.RemoveAsync(Id).ConfigureAwait(false);
         await _lifetime.CancelAsync().ConfigureAwait(false);
         _attach?.Dispose();
         if (_running is { } running)

@@ -1,12 +1,13 @@
 using Docker.DotNet;
+using FnPipeline.Tracking;
 using Microsoft.Extensions.Logging;
 
 namespace FnPipeline.Docker;
 
-/// <summary>What every handle of one driver shares: the engine client, the bounded remover, settings, time and logger.</summary>
+/// <summary>What every handle of one driver shares: the engine client, the executor's removal queue, settings, time and logger.</summary>
 internal sealed record DockerDriverContext(
     IDockerClient Client,
-    ContainerRemover Remover,
+    ContainerTracker Tracker,
     DockerDriverSettings Settings,
     TimeProvider Time,
     ILogger Logger);

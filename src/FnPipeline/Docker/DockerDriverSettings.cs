@@ -40,6 +40,9 @@ internal sealed record DockerDriverSettings
 
     public int MaxConcurrentRemovals { get; init; } = 8;
 
+    /// <summary><see cref="FnPipelineOptions.RemovalDrainTimeout"/>.</summary>
+    public TimeSpan RemovalDrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public TimeSpan HealthcheckPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan PullTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -88,6 +91,7 @@ internal sealed record DockerDriverSettings
             ImageCleanExemptTags = [.. options.ImageCleanExemptTags],
             Ulimits = UlimitsOf(options.Ulimits),
             MaxConcurrentRemovals = Math.Max(1, options.MaxConcurrentRemovals),
+            RemovalDrainTimeout = options.RemovalDrainTimeout,
             HealthcheckPollInterval = options.HealthcheckPollInterval > TimeSpan.Zero ? options.HealthcheckPollInterval : TimeSpan.FromMilliseconds(100),
             PullTimeout = options.PullTimeout,
             StatsDelay = options.StatsDelay,

@@ -49,12 +49,6 @@ internal static partial class DockerLog
     [LoggerMessage(114, LogLevel.Warning, "Killing container {ContainerId} failed", EventName = "KillFailed")]
     public static partial void KillFailed(ILogger logger, TruncatedId containerId, Exception exception);
 
-    [LoggerMessage(115, LogLevel.Warning, "Removing container {ContainerId} failed", EventName = "RemoveFailed")]
-    public static partial void RemoveFailed(ILogger logger, TruncatedId containerId, Exception exception);
-
-    [LoggerMessage(116, LogLevel.Warning, "Removing container {ContainerId} did not finish within {Timeout}", EventName = "RemoveTimedOut")]
-    public static partial void RemoveTimedOut(ILogger logger, TruncatedId containerId, TimeSpan timeout);
-
     [LoggerMessage(117, LogLevel.Debug, "Stats of container {ContainerId} stopped", EventName = "StatsStopped")]
     public static partial void StatsStopped(ILogger logger, TruncatedId containerId, Exception exception);
 

@@ -1,6 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using FnPipeline.Ownership;
+using FnPipeline.Tracking;
 using Microsoft.Extensions.Logging;
 
 namespace FnPipeline.Docker;
@@ -12,8 +13,9 @@ namespace FnPipeline.Docker;
 /// container without owner labels (an older version, another tool, a test's own container) is never considered; an
 /// owner of another host, or whose lock file is not on this host, is never judged. The dead owner's lock file goes
 /// last, once all of its containers are gone.
+/// Removals go through the executor's removal queue (bounded, retried until the engine confirms them gone).
 /// </summary>
-internal sealed class OrphanReaper(IDockerClient client, ContainerRemover remover, string host, string baseDirectory, ILogger logger)
+internal sealed class OrphanReaper(IDockerClient client, ContainerTracker remover, string host, string baseDirectory, ILogger logger)
 {
     /// <summary>One pass: finds candidate owners (from the engine's containers and the base directory) and reaps the dead.</summary>
     public async Task<ReapTotals> ReapOnceAsync(CancellationToken cancellationToken)
@@ -53,7 +55,7 @@ internal sealed class OrphanReaper(IDockerClient client, ContainerRemover remove
                 .Where(c => c.Labels is not null && c.Labels.TryGetValue(OwnerLabels.Host, out var h) && h == host)
                 .Select(c => c.ID)
                 .ToList();
-            var removed = await Task.WhenAll(ids.Select(remover.RemoveAsync)).ConfigureAwait(false);
+            var removed = await Task.WhenAll(ids.Select(id => remover.RemoveAsync(id))).ConfigureAwait(false);
             var containers = removed.Count(ok => ok);
             var directories = owner.DeleteSocketDirectories();
             if (containers == ids.Count)

@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using FnPipeline.Tracking;
 
 namespace FnPipeline.Docker;
 
@@ -148,7 +149,7 @@ internal sealed class PreForkPool : IAsyncDisposable
                 if (id is not null)
                 {
                     Withdraw(id);
-                    await _context.Remover.RemoveAsync(id).ConfigureAwait(false);
+                    await _context.Tracker.RemoveAsync(id, ContainerKinds.PreFork).ConfigureAwait(false);
                 }
             }
         }
@@ -180,7 +181,7 @@ internal sealed class PreForkPool : IAsyncDisposable
             },
         };
         // Not cancelled by disposal mid-request; the slot loop checks the stop token right after and removes it.
-        return await ContainerCreator.CreateAsync(_context, parameters).ConfigureAwait(false);
+        return await ContainerCreator.CreateAsync(_context, parameters, ContainerKinds.PreFork).ConfigureAwait(false);
     }
 
     private void Offer(string containerId)

@@ -1,3 +1,5 @@
+using FnPipeline.Tracking;
+
 namespace FnPipeline.Driver;
 
 /// <summary>
@@ -16,7 +18,13 @@ internal interface IContainerDriver : IAsyncDisposable
     /// <summary>Inspects the image and pulls it when missing; concurrent pulls of one image and credentials share one transfer.</summary>
     Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates (does not start) a container.</summary>
+    /// <summary>
+    /// The executor's one removal queue: every container this driver created, tracked until the engine confirms it is
+    /// gone. Handles remove through it; disposing the driver drains it (bounded).
+    /// </summary>
+    ContainerTracker Tracker { get; }
+
+    /// <summary>Creates (does not start) a container; it is tracked in <see cref="Tracker"/> from then on.</summary>
     Task<IContainerHandle> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default);
 
     /// <summary>

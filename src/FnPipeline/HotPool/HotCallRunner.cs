@@ -1,3 +1,4 @@
+using FnPipeline.Driver;
 using FnPipeline.Pipeline;
 using FnPipeline.Protocol;
 
@@ -79,13 +80,25 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
     private async Task<InvocationResult> FailAsync(
         HotContainer container, FunctionCall call, string callId, Exception failure, TimeSpan timeout, CallEnd end)
     {
-        var (status, error) = end.Abort switch
+        InvocationStatus status;
+        FnError error;
+        try
         {
-            CallAbortReason.Timeout => (InvocationStatus.Timeout, CallOutcomes.Timeout(timeout)),
-            CallAbortReason.Caller => (InvocationStatus.Cancelled, CallOutcomes.Cancelled()),
-            CallAbortReason.Shutdown => (InvocationStatus.Error, CallOutcomes.ShuttingDown()),
-            _ => await ReceiveFailureAsync(container, call, callId, failure).ConfigureAwait(false),
-        };
+            (status, error) = end.Abort switch
+            {
+                CallAbortReason.Timeout => (InvocationStatus.Timeout, CallOutcomes.Timeout(timeout)),
+                CallAbortReason.Caller => (InvocationStatus.Cancelled, CallOutcomes.Cancelled()),
+                CallAbortReason.Shutdown => (InvocationStatus.Error, CallOutcomes.ShuttingDown()),
+                _ => await ReceiveFailureAsync(container, call, callId, failure).ConfigureAwait(false),
+            };
+        }
+        catch (FnEngineException engineError)
+        {
+            // An engine failure is the caller's exception (the gateway's 500 with its message); the container goes.
+            HotPoolLog.Replacing(context.Logger, callId, container.ShortName, engineError.Message);
+            context.Background.Track(container.RemoveAsync(engineError.Message));
+            throw;
+        }
 
         // The connection is mid-request: the container cannot serve another call safely.
         HotPoolLog.Replacing(context.Logger, callId, container.ShortName, error.Message);
@@ -108,7 +121,17 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
         ProtocolLog.ReceiveFailed(context.Logger, callId, container.ShortName, failure);
 
         // A broken connection usually means the container died: name its exit when the engine reports it quickly.
-        var exit = await container.WaitForExitAsync(context.Settings.ExitReportGrace).ConfigureAwait(false);
+        ContainerExit? exit;
+        try
+        {
+            exit = await container.WaitForExitAsync(context.Settings.ExitReportGrace).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            throw new FnEngineException(
+                $"The engine failed while reading the state of the hot container of image '{call.Image}' after its call broke ({failure.Message}): {ex.Message}", ex);
+        }
+
         if (exit is { OomKilled: true })
         {
             return (InvocationStatus.Killed, CallOutcomes.OutOfMemory(context.Specs.MemoryMB(call)));

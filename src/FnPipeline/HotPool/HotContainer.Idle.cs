@@ -29,7 +29,7 @@ internal sealed partial class HotContainer
     {
         lock (_gate)
         {
-            if (_exitInfo is null && _state is HotContainerState.Busy or HotContainerState.Ready)
+            if (!HasEnded && _state is HotContainerState.Busy or HotContainerState.Ready)
             {
                 _state = HotContainerState.Idle;
                 _idleSince = _context.Time.GetTimestamp();
@@ -39,7 +39,7 @@ internal sealed partial class HotContainer
             }
         }
 
-        _context.Background.Track(RemoveAsync("exited during its call"));
+        _context.Background.Track(RemoveAsync(_stateError is null ? "exited during its call" : "its state could not be read from the engine"));
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ internal sealed partial class HotContainer
         bool paused;
         lock (_gate)
         {
-            if (_state != HotContainerState.Idle || _exitInfo is not null)
+            if (_state != HotContainerState.Idle || HasEnded)
             {
                 return new ValueTask<bool>(DropAfterClaim());
             }

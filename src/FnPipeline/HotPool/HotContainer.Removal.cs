@@ -2,7 +2,11 @@ using FnPipeline.Driver;
 
 namespace FnPipeline.HotPool;
 
-/// <summary>Removal: force-remove the engine container, close the client, delete the directory, give the place back.</summary>
+/// <summary>
+/// Removal: force-remove the engine container, close the client, give the place back, and delete the directory once the
+/// engine confirms the container gone (a failed removal is retried by the executor's removal queue; a container that
+/// may still run keeps its directory until then).
+/// </summary>
 internal sealed partial class HotContainer
 {
     /// <summary>Removes the container (once; later calls return the same task). Never throws.</summary>
@@ -39,7 +43,7 @@ internal sealed partial class HotContainer
             _idleTimer.Dispose();
             _callTimer.Dispose();
             Client?.Dispose();
-            await RemoveFromEngineAsync().ConfigureAwait(false);
+            var gone = await RemoveFromEngineAsync().ConfigureAwait(false);
             await _lifetime.CancelAsync().ConfigureAwait(false);
             if (_exit is { IsCompleted: true })
             {
@@ -47,7 +51,15 @@ internal sealed partial class HotContainer
                 Output.Dispose();
             }
 
-            DeleteDirectory();
+            if (gone.IsCompleted)
+            {
+                DeleteDirectory(await gone.ConfigureAwait(false));
+            }
+            else
+            {
+                _ = DeleteDirectoryWhenGoneAsync(gone);
+            }
+
             DisposeCancellation();
             HotPoolLog.Removed(_context.Logger, ShortName, reason);
         }
@@ -59,7 +71,8 @@ internal sealed partial class HotContainer
         }
     }
 
-    private async Task RemoveFromEngineAsync()
+    /// <summary>Disposes the handle (the queue's first attempt); the task says when the engine confirmed it gone.</summary>
+    private async Task<Task<bool>> RemoveFromEngineAsync()
     {
         IContainerHandle? handle;
         lock (_gate)
@@ -69,10 +82,9 @@ internal sealed partial class HotContainer
 
         if (handle is null)
         {
-            return;
+            return Task.FromResult(true);
         }
 
-        await _context.Removals.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             await handle.DisposeAsync().ConfigureAwait(false);
@@ -81,15 +93,21 @@ internal sealed partial class HotContainer
         {
             HotPoolLog.RemoveFailed(_context.Logger, ShortName, ex);
         }
-        finally
-        {
-            _context.Removals.Release();
-            _context.Metrics.ContainerRemoved(FunctionFormat.HttpStream);
-        }
+
+        return _context.Driver.Tracker.WhenGoneAsync(handle.Id);
     }
 
-    private void DeleteDirectory()
+    private async Task DeleteDirectoryWhenGoneAsync(Task<bool> gone) => DeleteDirectory(await gone.ConfigureAwait(false));
+
+    private void DeleteDirectory(bool containerGone)
     {
+        if (!containerGone)
+        {
+            // The removal queue gave up at shutdown: the container may still use it; both are left for an operator.
+            HotPoolLog.DirectoryKept(_context.Logger, Directory.Path, ShortName);
+            return;
+        }
+
         try
         {
             Directory.Delete();

@@ -21,6 +21,7 @@ internal sealed partial class HotContainer
     private IContainerHandle? _handle;
     private Task<ContainerExit>? _exit;
     private ContainerExit? _exitInfo;
+    private Exception? _stateError;
     private Task? _removal;
 
     public HotContainer(HotPoolContext context, FunctionPool pool, SocketDirectory directory, TimeSpan idleTimeout)
@@ -115,7 +116,7 @@ internal sealed partial class HotContainer
     {
         lock (_gate)
         {
-            if (_state != HotContainerState.Ready || _exitInfo is not null)
+            if (_state != HotContainerState.Ready || HasEnded)
             {
                 return false;
             }
@@ -125,7 +126,10 @@ internal sealed partial class HotContainer
         }
     }
 
-    /// <summary>Waits briefly for the engine to report an exit (after a broken call); <c>null</c> if it did not.</summary>
+    /// <summary>
+    /// Waits briefly for the engine to report an exit (after a broken call); <c>null</c> if it did not. Throws the
+    /// engine's error when the container's state could not be read: that is no exit.
+    /// </summary>
     public async Task<ContainerExit?> WaitForExitAsync(TimeSpan grace)
     {
         Task<ContainerExit>? exit;
@@ -156,17 +160,45 @@ internal sealed partial class HotContainer
         {
             info = await exit.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {
+            // Removal stopped the watch.
             return;
         }
-        catch (Exception)
+        catch (Exception ex)
         {
-            // The engine lost track of it: treat it as gone.
-            info = new ContainerExit(-1, OomKilled: false);
+            // Not an exit: the engine could not say. The container may well still run; it is replaced, not reported.
+            OnStateLost(ex);
+            return;
         }
 
         OnExited(info);
+    }
+
+    /// <summary>Exited, or its state is unknown: either way it takes no more calls.</summary>
+    private bool HasEnded => _exitInfo is not null || _stateError is not null;
+
+    private void OnStateLost(Exception error)
+    {
+        bool wasIdle;
+        lock (_gate)
+        {
+            if (_removal is not null)
+            {
+                return;
+            }
+
+            _stateError = error;
+            wasIdle = _state == HotContainerState.Idle && Pool.TryRemoveIdle(this);
+        }
+
+        HotPoolLog.StateLost(_context.Logger, ShortName, error.Message);
+
+        // A busy or starting container is replaced by whoever holds it; an idle one gives its place back now.
+        if (wasIdle)
+        {
+            _context.Background.Track(RemoveAsync("its state could not be read from the engine"));
+        }
     }
 
     private void OnExited(ContainerExit exit)

@@ -65,7 +65,6 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
             throw new OperationCanceledException("The hot pool shut down during a launch.", shutdown);
         }
 
-        context.Metrics.ContainerCreated(FunctionFormat.HttpStream);
         timings.Create = time.GetElapsedTime(started);
 
         started = time.GetTimestamp();

@@ -26,7 +26,6 @@ internal sealed class HotPoolContext : IDisposable
         Time = time;
         Logger = logger;
         Budget = new ContainerBudget(settings.MaxContainers);
-        Removals = new SemaphoreSlim(settings.MaxConcurrentRemovals, settings.MaxConcurrentRemovals);
         OutputLog = new ContainerOutputLog(logger);
         ClientOptions = new HttpStreamClientOptions
         {
@@ -48,9 +47,6 @@ internal sealed class HotPoolContext : IDisposable
     public ILogger Logger { get; }
 
     public ContainerBudget Budget { get; }
-
-    /// <summary>Bounds removals at once: Debian's dockerd 20.10 deadlocks when about a hundred run together.</summary>
-    public SemaphoreSlim Removals { get; }
 
     public ContainerOutputLog OutputLog { get; }
 
@@ -75,6 +71,5 @@ internal sealed class HotPoolContext : IDisposable
     public void Dispose()
     {
         _shutdown.Dispose();
-        Removals.Dispose();
     }
 }

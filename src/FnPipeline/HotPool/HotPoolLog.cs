@@ -73,4 +73,10 @@ internal static partial class HotPoolLog
 
     [LoggerMessage(222, LogLevel.Debug, "Call {CallId} finished with {Status} on hot container {Container}", EventName = "CallFinished")]
     public static partial void CallFinished(ILogger logger, string callId, InvocationStatus status, string container);
+
+    [LoggerMessage(240, LogLevel.Warning, "Keeping socket directory {Directory}: hot container {Container} was not confirmed removed", EventName = "DirectoryKept")]
+    public static partial void DirectoryKept(ILogger logger, string directory, string container);
+
+    [LoggerMessage(241, LogLevel.Warning, "The state of hot container {Container} could not be read from the engine ({Reason}); replacing it", EventName = "StateLost")]
+    public static partial void StateLost(ILogger logger, string container, string reason);
 }

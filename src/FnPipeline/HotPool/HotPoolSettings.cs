@@ -23,8 +23,6 @@ internal sealed record HotPoolSettings
 
     public int MaxStderrBytes { get; init; } = 1024 * 1024;
 
-    public int MaxConcurrentRemovals { get; init; } = 8;
-
     /// <summary>How long in-flight calls may finish after disposal begins.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -58,7 +56,6 @@ internal sealed record HotPoolSettings
             DefaultTimeout = options.DefaultTimeout,
             MaxOutputBytes = options.MaxOutputBytes,
             MaxStderrBytes = options.MaxStderrBytes,
-            MaxConcurrentRemovals = options.MaxConcurrentRemovals,
             DrainTimeout = options.DrainTimeout,
         };
     }

@@ -44,7 +44,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
 
         var stages = options.Stages;
         _head = StageBlock(new EnsureImageStage(driver), stages.ImageParallelism, stages.BufferPerStage);
-        var create = StageBlock(new CreateContainerStage(driver, _slots, metrics), stages.CreateParallelism, stages.BufferPerStage);
+        var create = StageBlock(new CreateContainerStage(driver, _slots), stages.CreateParallelism, stages.BufferPerStage);
         var start = StageBlock(new AttachStartStage(options, time), stages.StartParallelism, stages.BufferPerStage);
         var wait = StageBlock(new WaitStage(specs), stages.RunParallelism, stages.BufferPerStage);
         var cleanupStage = new CleanupStage(_slots, metrics, time, logger);

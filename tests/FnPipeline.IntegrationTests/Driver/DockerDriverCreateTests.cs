@@ -234,6 +234,25 @@ public sealed class DockerDriverCreateTests(DockerEngineFixture engine) : IAsync
     }
 
     [Fact]
+    public async Task Tracker_CountsEveryCreatedContainer_UntilTheEngineConfirmsItGone()
+    {
+        await using var driver = CreateDriver(engine);
+        var first = await driver.CreateContainerAsync(Spec(TestImages.Busybox, "true"));
+        var second = await driver.CreateContainerAsync(Spec(TestImages.Busybox, "true"));
+
+        driver.Tracker.TrackedIds.ShouldBe([first.Id, second.Id], ignoreOrder: true);
+
+        // Removed behind its back: the engine's "no such container" confirms it gone as well.
+        await engine.Client.Containers.RemoveContainerAsync(second.Id, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+
+        driver.Tracker.Count.ShouldBe(0);
+        (await driver.Tracker.WhenGoneAsync(first.Id)).ShouldBeTrue();
+        (await ContainerExistsAsync(engine.Client, first.Id)).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Removals_RunAtMostMaxConcurrentRemovalsAtOnce()
     {
         await using var driver = CreateDriver(engine, o => o.MaxConcurrentRemovals = 2);
@@ -249,7 +268,7 @@ public sealed class DockerDriverCreateTests(DockerEngineFixture engine) : IAsync
         {
             while (!stop.IsCancellationRequested)
             {
-                maxSeen = Math.Max(maxSeen, driver.Remover.InProgress);
+                maxSeen = Math.Max(maxSeen, driver.Tracker.RemovalsInProgress);
                 await Task.Yield();
             }
         });

@@ -3,6 +3,7 @@ using FnPipeline.Docker;
 using FnPipeline.HotPool;
 using FnPipeline.IntegrationTests.Infrastructure;
 using FnPipeline.Ownership;
+using FnPipeline.Tracking;
 using Microsoft.Extensions.Logging.Abstractions;
 using static FnPipeline.IntegrationTests.Driver.DockerDriverTestKit;
 
@@ -43,7 +44,7 @@ public sealed class OrphanReaperTests(DockerEngineFixture engine) : IAsyncLifeti
 
         // Dies only now that everything it owns exists: reapers of other suites may judge it from here on too.
         dead.Release(deleteFiles: false);
-        using var remover = new ContainerRemover(engine.Client, 4, TimeProvider.System, NullLogger.Instance);
+        using var remover = NewRemover(4);
         var reaper = new OrphanReaper(engine.Client, remover, ExecutorOwner.CurrentHost, _base, NullLogger.Instance);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -102,7 +103,7 @@ public sealed class OrphanReaperTests(DockerEngineFixture engine) : IAsyncLifeti
         var container = await CreateAsync(dead.Labels, start: true);
 
         // Alive: passes come and go and leave it alone.
-        using var remover = new ContainerRemover(engine.Client, 1, TimeProvider.System, NullLogger.Instance);
+        using var remover = NewRemover(1);
         await new OrphanReaper(engine.Client, remover, ExecutorOwner.CurrentHost, _base, NullLogger.Instance).ReapOnceAsync(CancellationToken.None);
         (await ContainerExistsAsync(engine.Client, container)).ShouldBeTrue();
 
@@ -114,10 +115,17 @@ public sealed class OrphanReaperTests(DockerEngineFixture engine) : IAsyncLifeti
 
     public Task InitializeAsync() => Task.CompletedTask;
 
+    /// <summary>The executor's removal queue on the real engine, bounded to <paramref name="maxConcurrent"/>.</summary>
+    private ContainerTracker NewRemover(int maxConcurrent) => new(
+        (id, token) => ContainerRemover.RemoveOnceAsync(engine.Client, id, token),
+        ContainerTrackerSettings.Default(maxConcurrent),
+        TimeProvider.System,
+        NullLogger.Instance);
+
     public async Task DisposeAsync()
     {
-        using var remover = new ContainerRemover(engine.Client, 4, TimeProvider.System, NullLogger.Instance);
-        await Task.WhenAll(_containers.Select(remover.RemoveAsync));
+        using var remover = NewRemover(4);
+        await Task.WhenAll(_containers.Select(id => remover.RemoveAsync(id)));
         Directory.Delete(_base, recursive: true);
     }
 

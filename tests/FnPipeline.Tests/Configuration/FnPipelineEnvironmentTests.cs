@@ -28,6 +28,17 @@ public sealed class FnPipelineEnvironmentTests
     }
 
     [Fact]
+    public void Apply_RemovalDrainTimeout()
+    {
+        var env = new Dictionary<string, string> { ["FNPIPELINE_REMOVAL_DRAIN_TIMEOUT_MS"] = "2500" };
+
+        var options = FnPipelineEnvironment.Apply(new FnPipelineOptions(), env.GetValueOrDefault);
+
+        options.RemovalDrainTimeout.ShouldBe(TimeSpan.FromMilliseconds(2500));
+        new FnPipelineOptions().RemovalDrainTimeout.ShouldBe(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void Apply_UnprivilegedAndUlimits()
     {
         var env = new Dictionary<string, string>

@@ -54,6 +54,24 @@ public sealed class FnPipelineOptionsValidatorTests
         ]);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(3_600_001)]
+    public void Validate_RemovalDrainTimeoutOutOfRange_NamesTheOptionAndTheLimit(int milliseconds)
+    {
+        var options = new FnPipelineOptions { RemovalDrainTimeout = TimeSpan.FromMilliseconds(milliseconds) };
+
+        var result = new FnPipelineOptionsValidator().Validate(null, options);
+
+        result.Failures.ShouldHaveSingleItem().ShouldBe($"RemovalDrainTimeout must be between 0 and 1 h, got {options.RemovalDrainTimeout}");
+    }
+
+    [Fact]
+    public void Validate_RemovalDrainTimeoutZero_IsOneAttemptEach()
+    {
+        new FnPipelineOptionsValidator().Validate(null, new FnPipelineOptions { RemovalDrainTimeout = TimeSpan.Zero }).Succeeded.ShouldBeTrue();
+    }
+
     [Fact]
     public void Validate_SocketBaseTooLong_NamesTheDirectory()
     {

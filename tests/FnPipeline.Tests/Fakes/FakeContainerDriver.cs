@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
+using FnPipeline.Tracking;
 using FnPipeline.Driver;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FnPipeline.Tests.Fakes;
 
@@ -16,6 +19,22 @@ internal sealed class FakeContainerDriver : IContainerDriver
     private int _maxAlive;
     private int _created;
     private int _removed;
+    private int _removalAttempts;
+
+    /// <param name="time">The removal queue's clock (its retry back-off and drain bound).</param>
+    /// <param name="logger">The removal queue's log.</param>
+    public FakeContainerDriver(TimeProvider? time = null, ILogger? logger = null) =>
+        Tracker = new ContainerTracker(RemoveOnceAsync, ContainerTrackerSettings.Default(4), time ?? TimeProvider.System, logger ?? NullLogger.Instance);
+
+    public ContainerTracker Tracker { get; }
+
+    /// <summary>Makes a removal attempt of the container fail with the exception, if set (the engine is away).</summary>
+    public Func<string, Exception?> RemovalFailure { get; set; } = _ => null;
+
+    /// <summary>How long disposal waits for the removal queue to empty.</summary>
+    public TimeSpan RemovalDrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public int RemovalAttempts => Volatile.Read(ref _removalAttempts);
 
     /// <summary>Decides how a container behaves, by its spec.</summary>
     public Func<ContainerSpec, FakeBehavior> Behavior { get; set; } = _ => new FakeBehavior();
@@ -55,15 +74,32 @@ internal sealed class FakeContainerDriver : IContainerDriver
         InterlockedMax(ref _maxAlive, alive);
         var container = new FakeContainer(this, spec, Behavior(spec));
         _containers[container.Id] = container;
+        Tracker.Track(container.Id, spec.Labels.GetValueOrDefault(ContainerSpecFactory.FormatLabel, ContainerKinds.Unknown));
         Record($"create {spec.Name}");
         return Task.FromResult<IContainerHandle>(container);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    internal void OnRemoved(FakeContainer container)
+    public async ValueTask DisposeAsync()
     {
-        if (_containers.TryRemove(container.Id, out _))
+        await Tracker.DrainAsync(RemovalDrainTimeout);
+        Tracker.Dispose();
+    }
+
+    private Task RemoveOnceAsync(string containerId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _removalAttempts);
+        if (RemovalFailure(containerId) is { } failure)
+        {
+            return Task.FromException(failure);
+        }
+
+        OnRemoved(containerId);
+        return Task.CompletedTask;
+    }
+
+    private void OnRemoved(string containerId)
+    {
+        if (_containers.TryRemove(containerId, out var container))
         {
             Interlocked.Decrement(ref _alive);
             Record($"remove {container.Spec.Name}");
@@ -153,13 +189,11 @@ internal sealed class FakeContainer(FakeContainerDriver driver, ContainerSpec sp
 
     public Task UnpauseAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            driver.OnRemoved(this);
+            await driver.Tracker.RemoveAsync(Id);
         }
-
-        return ValueTask.CompletedTask;
     }
 }

@@ -45,4 +45,31 @@ public sealed class ColdPipelineMetricsTests
         Volatile.Read(ref created).ShouldBe(1);
         Interlocked.Read(ref containers).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task Metrics_ContainersGaugeIsTheTrackedSet_AContainerWhoseRemovalFailsStaysCounted()
+    {
+        var engineAway = true;
+        var driver = new FakeContainerDriver { RemovalFailure = _ => Volatile.Read(ref engineAway) ? new HttpRequestException("engine away") : null };
+        long containers = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == FnPipelineMetrics.MeterName && instrument.Name == "fnpipeline.containers")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref containers, value));
+        listener.Start();
+        await using var executor = new FnExecutor(new FnPipelineOptions { InstanceId = "metrics-away" }, driver, null, null, null);
+
+        using var result = await executor.InvokeAsync(new FunctionCall { Image = "fnpipeline/testfn", Input = CallInput.FromString("x") });
+        await Eventually.HoldsAsync(() => executor.ColdContainersInUse == 0 && driver.RemovalAttempts >= 2);
+
+        Interlocked.Read(ref containers).ShouldBe(1);
+
+        Volatile.Write(ref engineAway, false);
+        await Eventually.HoldsAsync(() => Interlocked.Read(ref containers) == 0 && driver.Removed == 1);
+    }
 }

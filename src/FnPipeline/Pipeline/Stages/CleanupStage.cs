@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace FnPipeline.Pipeline.Stages;
 
 /// <summary>
-/// cleanup: force-removes the container with its volumes on every path and frees its slot. Runs after the caller
+/// cleanup: force-removes the container with its volumes on every path and frees its slot once the first removal
+/// attempt is over (a failed one is retried by the executor's removal queue, which keeps counting the container). Runs after the caller
 /// already has its result, so removal time never adds to a call's latency. Never throws.
 /// </summary>
 internal sealed class CleanupStage(ContainerSlots slots, FnPipelineMetrics metrics, TimeProvider time, ILogger logger)
@@ -24,8 +25,6 @@ internal sealed class CleanupStage(ContainerSlots slots, FnPipelineMetrics metri
             {
                 PipelineLog.CleanupFailed(logger, container.Id, context.CallId, ex);
             }
-
-            metrics.ContainerRemoved(context.Call.Format);
         }
 
         if (context.HoldsContainerSlot)

@@ -1,4 +1,3 @@
-using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
 
 namespace FnPipeline.Pipeline.Stages;
@@ -7,7 +6,7 @@ namespace FnPipeline.Pipeline.Stages;
 /// create-container: takes one of the executor's container slots (so no more than <see cref="FnPipelineOptions.MaxContainers"/>
 /// containers exist at once), then creates the container.
 /// </summary>
-internal sealed class CreateContainerStage(IContainerDriver driver, ContainerSlots slots, FnPipelineMetrics metrics) : IColdStage
+internal sealed class CreateContainerStage(IContainerDriver driver, ContainerSlots slots) : IColdStage
 {
     public string Name => "create-container";
 
@@ -16,7 +15,6 @@ internal sealed class CreateContainerStage(IContainerDriver driver, ContainerSlo
         await slots.AcquireAsync(context.Token).ConfigureAwait(false);
         context.HoldsContainerSlot = true;
         context.Container = await driver.CreateContainerAsync(context.Spec, context.Token).ConfigureAwait(false);
-        metrics.ContainerCreated(context.Call.Format);
     }
 
     public void RecordTiming(StageTimings timings, TimeSpan elapsed) => timings.Create = elapsed;

@@ -66,6 +66,9 @@ internal sealed class FakeHotContainer(FakeHotDriver driver, ContainerSpec spec,
         _server?.Abort();
     }
 
+    /// <summary>The engine fails while reporting its state: the exit watch ends with this error, the process runs on.</summary>
+    public void LoseState(Exception engineError) => _exit.TrySetException(engineError);
+
     public Task KillAsync(CancellationToken cancellationToken = default)
     {
         driver.Record($"kill {spec.Name}");
@@ -97,7 +100,11 @@ internal sealed class FakeHotContainer(FakeHotDriver driver, ContainerSpec spec,
         return Task.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>The handle's disposal asks the executor's removal queue, as the Docker handle does.</summary>
+    public async ValueTask DisposeAsync() => await driver.Tracker.RemoveAsync(Id, FunctionFormatNames.HttpStream);
+
+    /// <summary>The engine removes it (a removal attempt that succeeds): the process dies with it.</summary>
+    internal async Task RemoveFromEngineAsync()
     {
         if (Interlocked.Exchange(ref _removed, 1) != 0)
         {

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using FnPipeline.Tracking;
 using FnPipeline.Driver;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FnPipeline.Tests.HotPool.Fakes;
 
@@ -10,6 +13,17 @@ internal sealed class FakeHotDriver : IContainerDriver
     private readonly ConcurrentQueue<FakeHotContainer> _created = new();
     private int _alive;
     private int _maxAlive;
+
+    /// <param name="time">The removal queue's clock.</param>
+    /// <param name="logs">The removal queue's log.</param>
+    public FakeHotDriver(TimeProvider? time = null, ILoggerFactory? logs = null) =>
+        Tracker = new ContainerTracker(
+            RemoveOnceAsync, ContainerTrackerSettings.Default(4), time ?? TimeProvider.System, (logs ?? NullLoggerFactory.Instance).CreateLogger("FnPipeline.Containers"));
+
+    public ContainerTracker Tracker { get; }
+
+    /// <summary>Makes a removal attempt fail with the exception, if set (the engine is away).</summary>
+    public Func<FakeHotContainer, Exception?> RemovalFailure { get; set; } = _ => null;
 
     /// <summary>Decides how each new container behaves, by its spec.</summary>
     public Func<ContainerSpec, FakeFunction> Functions { get; set; } = _ => new FakeFunction();
@@ -46,11 +60,22 @@ internal sealed class FakeHotDriver : IContainerDriver
 
         var container = new FakeHotContainer(this, spec, Functions(spec));
         _created.Enqueue(container);
+        Tracker.Track(container.Id, FunctionFormatNames.HttpStream);
         Record($"create {spec.Name}");
         return Task.FromResult<IContainerHandle>(container);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        await Tracker.DrainAsync(TimeSpan.FromSeconds(5));
+        Tracker.Dispose();
+    }
+
+    private Task RemoveOnceAsync(string containerId, CancellationToken cancellationToken)
+    {
+        var container = _created.Single(c => c.Id == containerId);
+        return RemovalFailure(container) is { } failure ? Task.FromException(failure) : container.RemoveFromEngineAsync();
+    }
 
     internal void OnRemoved(FakeHotContainer container)
     {

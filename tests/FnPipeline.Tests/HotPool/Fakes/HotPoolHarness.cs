@@ -15,7 +15,7 @@ internal sealed class HotPoolHarness : IAsyncDisposable
     {
         Options = options;
         Time = time;
-        Driver = new FakeHotDriver();
+        Driver = new FakeHotDriver(time, Logs);
         Metrics = new FnPipelineMetrics();
         Dispatcher = HotCallDispatcher.Create(Driver, options, new ContainerSpecFactory(options, "unit"), Metrics, time, Logs);
     }
