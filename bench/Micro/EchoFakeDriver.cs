@@ -37,6 +37,7 @@ internal sealed class EchoFakeDriver : IContainerDriver
         public Task<IRunningContainer> AttachAndStartAsync(ContainerIo io, CancellationToken cancellationToken = default)
         {
             _io = io;
+            io.Started?.Invoke();
             return Task.FromResult<IRunningContainer>(this);
         }
 

@@ -61,6 +61,7 @@ internal static class FakeEngine
         {
             _io = io;
             await DelayAsync(StartMs, cancellationToken);
+            io.Started?.Invoke();
             return this;
         }
 

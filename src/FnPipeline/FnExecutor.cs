@@ -56,6 +56,9 @@ public sealed class FnExecutor : IFnExecutor
     /// <summary>Containers the cold pipeline holds now (created and not yet removed).</summary>
     public int ColdContainersInUse => _cold.ContainersInUse;
 
+    /// <summary>Cold calls admitted and not yet holding a container (for tests).</summary>
+    internal int ColdQueuedCalls => _cold.QueuedCalls;
+
     /// <summary>Creates an executor on the Docker engine that <paramref name="options"/> names. Validates the options.</summary>
     public static FnExecutor Create(FnPipelineOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {

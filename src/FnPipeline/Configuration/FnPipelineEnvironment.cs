@@ -30,6 +30,7 @@ public static class FnPipelineEnvironment
         ("FNPIPELINE_STAGE_BUFFER", (o, v) => o.Stages.BufferPerStage = Int(v)),
         ("FNPIPELINE_DEFAULT_MEMORY_MB", (o, v) => o.DefaultMemoryMB = Long(v)),
         ("FNPIPELINE_DEFAULT_TIMEOUT_MS", (o, v) => o.DefaultTimeout = Millis(v)),
+        ("FNPIPELINE_START_TIMEOUT_MS", (o, v) => o.StartTimeout = Millis(v)),
         ("FNPIPELINE_PULL_TIMEOUT_MS", (o, v) => o.PullTimeout = Millis(v)),
         ("FNPIPELINE_MAX_OUTPUT_BYTES", (o, v) => o.MaxOutputBytes = Long(v)),
         ("FNPIPELINE_MAX_STDERR_BYTES", (o, v) => o.MaxStderrBytes = Int(v)),

@@ -59,8 +59,20 @@ public sealed class FnPipelineOptions
     [Range(0, 1L << 30)]
     public long DefaultMemoryMB { get; set; } = 128;
 
-    /// <summary>Timeout for calls that set none.</summary>
+    /// <summary>
+    /// Timeout for calls that set none. A call's timeout is the function's running time: it counts from when its
+    /// container started (cold: the engine's start returned; hot: the request is sent to a ready container). The time
+    /// before that is bounded by <see cref="StartTimeout"/>.
+    /// </summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Longest a call may take to get to a running function, on both lanes: cold, from submission until the engine's
+    /// start returned (queue, image, create, start); hot, the wait for a ready container, its launch included. Past
+    /// it the call fails with 504 <see cref="FnErrorKind.StartTimeout"/>, its message and timings saying where the
+    /// time went; the function did not run. A first pull of a large image may need more.
+    /// </summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Longest an image pull may take (504 past it).</summary>
     public TimeSpan PullTimeout { get; set; } = TimeSpan.FromMinutes(10);

@@ -62,6 +62,7 @@ internal sealed class DockerContainerHandle : IContainerHandle
         var attachParameters = new ContainerAttachParameters { Stream = true, Stdin = io.Input is not null, Stdout = true, Stderr = true };
         _attach = await _context.Client.Containers.AttachContainerAsync(Id, attachParameters, cancellationToken).ConfigureAwait(false);
         await StartAsync(cancellationToken).ConfigureAwait(false);
+        io.Started?.Invoke();
 
         // The engine's plain wait (condition not-running; Docker.DotNet cannot ask for next-exit) returns at once, with
         // code 0, for a container that is only created. Registered after a successful start it is race-free instead:

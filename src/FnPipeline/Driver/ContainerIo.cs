@@ -11,6 +11,12 @@ internal sealed class ContainerIo
     public required IOutputSink Stdout { get; init; }
 
     public required IOutputSink Stderr { get; init; }
+
+    /// <summary>
+    /// Called once the engine's start returned (the function's process runs), before any healthcheck wait: the cold
+    /// call's timeout counts from here. Must be quick and never throw.
+    /// </summary>
+    public Action? Started { get; init; }
 }
 
 /// <summary>Receives one output stream of a container. Called from one reader at a time.</summary>

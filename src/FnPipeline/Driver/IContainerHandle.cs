@@ -7,8 +7,9 @@ internal interface IContainerHandle : IAsyncDisposable
 
     /// <summary>
     /// Attaches stdin/stdout/stderr as <paramref name="io"/> asks (before start, so no output is lost), registers the
-    /// exit wait, starts the container ("already started" counts as started), begins streaming stats, and waits for a
-    /// Docker healthcheck to pass when the image defines one.
+    /// exit wait, starts the container ("already started" counts as started) and reports it through
+    /// <see cref="ContainerIo.Started"/>, begins streaming stats, and waits for a Docker healthcheck to pass when the
+    /// image defines one.
     /// </summary>
     Task<IRunningContainer> AttachAndStartAsync(ContainerIo io, CancellationToken cancellationToken = default);
 

@@ -6,8 +6,9 @@ namespace FnPipeline.HotPool;
 /// Finds a container for a call: the most recently idle one of its function (the fast path: no wait, no
 /// allocation); else a new one when the function's and the executor's limits allow (evicting another function's
 /// oldest idle container when only the executor's limit is in the way); else it waits, in FIFO order with the
-/// other waiters, for a container to come back, a limit to free up, or its own launch, bounded by the call's
-/// timeout (503 "too busy" past it). A launch outlives a caller that stops waiting: its container joins the pool.
+/// other waiters, for a container to come back, a limit to free up, or its own launch, bounded by the start bound
+/// (<see cref="FnPipelineOptions.StartTimeout"/>): past it, 504 "did not start" while its own launch still runs, else
+/// 503 "too busy". A launch outlives a caller that stops waiting: its container joins the pool.
 /// </summary>
 internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools, HotContainerLauncher launcher)
 {
@@ -78,7 +79,9 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         {
             return cancellationToken.IsCancellationRequested ? Acquisition.Failed(InvocationStatus.Cancelled, CallOutcomes.Cancelled())
                 : context.ShutdownToken.IsCancellationRequested ? Acquisition.Failed(InvocationStatus.Error, CallOutcomes.ShuttingDown())
-                : Acquisition.Failed(InvocationStatus.Error, TooBusy(call, waiter.Pool, waitLimit));
+                : waiter.Launch is { } own
+                    ? Acquisition.StartTimedOut(own.Timings.Snapshot(context.Time))
+                    : Acquisition.Failed(InvocationStatus.Error, TooBusy(call, waiter.Pool, waitLimit));
         }
         finally
         {

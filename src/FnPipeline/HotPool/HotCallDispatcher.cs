@@ -78,12 +78,15 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
                 return Refused(callId, CallOutcomes.ShuttingDown());
             }
 
-            // One state machine for the whole call: the key, the container, the exchange.
+            // One state machine for the whole call: the key, the container, the exchange. The wait for a container is
+            // bounded by the start bound; the call's timeout counts from when the request is sent.
             var timeout = call.Timeout ?? _context.Settings.DefaultTimeout;
-            var acquisition = await _broker.AcquireAsync(FunctionKey.Compute(call, _options), call, timeout, cancellationToken).ConfigureAwait(false);
+            var acquisition = await _broker
+                .AcquireAsync(FunctionKey.Compute(call, _options), call, _context.Settings.CallStartTimeout, cancellationToken)
+                .ConfigureAwait(false);
             if (acquisition.Container is not { } container)
             {
-                return NoContainer(callId, acquisition);
+                return NoContainer(callId, acquisition, submitted);
             }
 
             var result = await _runner.RunAsync(container, call, callId, timeout, Timings(acquisition, submitted), cancellationToken).ConfigureAwait(false);
@@ -101,9 +104,18 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
         }
     }
 
-    private InvocationResult NoContainer(string callId, in Acquisition acquisition)
+    private InvocationResult NoContainer(string callId, in Acquisition acquisition, long submitted)
     {
-        if (acquisition.Error!.Kind == FnErrorKind.TooBusy)
+        if (acquisition.Error is null)
+        {
+            // The call's own launch outlasted the start bound: say where the time went.
+            var timings = Timings(acquisition, submitted);
+            var error = CallOutcomes.StartTimedOut(_context.Settings.CallStartTimeout, timings);
+            HotPoolLog.CallRefused(_context.Logger, callId, error.Message);
+            return CallOutcomes.Result(callId, acquisition.Status, error, timings);
+        }
+
+        if (acquisition.Error.Kind == FnErrorKind.TooBusy)
         {
             HotPoolLog.CallRefused(_context.Logger, callId, acquisition.Error.Message);
         }

@@ -5,8 +5,8 @@ using FnPipeline.Protocol;
 namespace FnPipeline.HotPool;
 
 /// <summary>
-/// Runs one call on a container it holds: starts the call's timeout (it counts from here, when the call got its
-/// container), exchanges the request, applies the status contract, and then either puts the container back on its
+/// Runs one call on a ready container it holds: starts the call's timeout (it counts from here, when the request is
+/// sent, as a cold call's counts from its container's start), exchanges the request, applies the status contract, and then either puts the container back on its
 /// stack or removes it (timeout, cancellation, broken connection, status outside the contract).
 /// </summary>
 internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker broker)

@@ -53,10 +53,12 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         var shutdown = context.ShutdownToken;
         var time = context.Time;
         var started = time.GetTimestamp();
+        timings.Enter(LaunchStage.Image, started);
         await context.Driver.EnsureImageAsync(call.Image, call.RegistryCredentials, shutdown).ConfigureAwait(false);
         timings.Image = time.GetElapsedTime(started);
 
         started = time.GetTimestamp();
+        timings.Enter(LaunchStage.Create, started);
         var spec = context.Specs.ForHotContainer(call, container.Name, container.Directory.Path);
         var handle = await context.Driver.CreateContainerAsync(spec, shutdown).ConfigureAwait(false);
         if (!container.AttachHandle(handle))
@@ -68,6 +70,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         timings.Create = time.GetElapsedTime(started);
 
         started = time.GetTimestamp();
+        timings.Enter(LaunchStage.Start, started);
         using (var watcher = new SocketReadinessWatcher(container.Directory, time, context.Logger))
         {
             var io = new ContainerIo { Input = null, Stdout = container.Output.Stdout, Stderr = container.Output.Stderr };
@@ -78,6 +81,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
 
         container.MarkReady(new HttpStreamClient(container.Directory.SocketPath, context.ClientOptions));
         timings.Start = time.GetElapsedTime(started);
+        timings.Enter(LaunchStage.None, 0);
     }
 
     private async Task WaitUntilListeningAsync(Task<SocketCheck> ready, Task<ContainerExit> exit, HotContainer container, FunctionCall call)

@@ -5,7 +5,11 @@ internal sealed record HotPoolSettings
 {
     public required string SocketBaseDirectory { get; init; }
 
+    /// <summary>From start until <c>lsnr.sock</c> must appear (<see cref="HotPoolOptions.StartTimeout"/>).</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A call's wait for a ready container, its launch included (<see cref="FnPipelineOptions.StartTimeout"/>).</summary>
+    public TimeSpan CallStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -48,6 +52,7 @@ internal sealed record HotPoolSettings
         {
             SocketBaseDirectory = ResolveSocketBaseDirectory(hot),
             StartTimeout = hot.StartTimeout,
+            CallStartTimeout = options.StartTimeout,
             IdleTimeout = hot.IdleTimeout,
             PauseAfter = hot.PauseAfter,
             MaxContainersPerFunction = hot.MaxContainersPerFunction,

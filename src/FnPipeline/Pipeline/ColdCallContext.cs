@@ -1,4 +1,5 @@
 using FnPipeline.Driver;
+using FnPipeline.Pipeline.Stages;
 using Microsoft.Extensions.ObjectPool;
 
 namespace FnPipeline.Pipeline;
@@ -10,8 +11,18 @@ namespace FnPipeline.Pipeline;
 /// </summary>
 internal sealed class ColdCallContext : IResettable
 {
+    private readonly Action _onStarted;
+    private readonly Action<TimeSpan> _onStartExpired;
     private TaskCompletionSource<InvocationResult>? _completion;
-    private ITimer? _timeoutTimer;
+    private TimeProvider _time = TimeProvider.System;
+    private IColdStage? _stage;
+    private long _stageStartedAt;
+
+    public ColdCallContext()
+    {
+        _onStarted = () => Clock?.Started(Timeout);
+        _onStartExpired = DeliverStartTimeout;
+    }
 
     public FunctionCall Call { get; private set; } = null!;
 
@@ -21,7 +32,7 @@ internal sealed class ColdCallContext : IResettable
 
     public CancellationToken CallerToken { get; private set; }
 
-    /// <summary>Fires on caller cancellation, executor shutdown, or (once started) the call's timeout.</summary>
+    /// <summary>Fires on caller cancellation, executor shutdown, the start bound or (once started) the call's timeout.</summary>
     public CancellationTokenSource? Cancellation { get; set; }
 
     public CancellationToken Token => Cancellation?.Token ?? CallerToken;
@@ -52,38 +63,72 @@ internal sealed class ColdCallContext : IResettable
 
     public Task<InvocationResult> Result => _completion!.Task;
 
-    public void Initialize(FunctionCall call, ContainerSpec spec, string callId, CancellationToken callerToken, CancellationToken shutdownToken)
+    /// <summary>
+    /// Sets the call up at its submission: from now on the start bound runs (<paramref name="startTimeout"/>); the call's
+    /// <paramref name="timeout"/> replaces it once the engine's start returned (<see cref="OnStarted"/>).
+    /// </summary>
+    public void Initialize(
+        FunctionCall call,
+        ContainerSpec spec,
+        string callId,
+        TimeSpan startTimeout,
+        TimeSpan timeout,
+        TimeProvider time,
+        CancellationToken callerToken,
+        CancellationToken shutdownToken)
     {
         Call = call;
         Spec = spec;
         CallId = callId;
         CallerToken = callerToken;
         ShutdownToken = shutdownToken;
+        Timeout = timeout;
+        _time = time;
+        EnqueuedAt = time.GetTimestamp();
         Cancellation = CancellationTokenSource.CreateLinkedTokenSource(callerToken, shutdownToken);
         Timings = new StageTimings();
         _completion = new TaskCompletionSource<InvocationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Clock = new CallClock(time, Cancellation, startTimeout, _onStartExpired);
     }
 
-    /// <summary>Starts the call's timeout: from now on <see cref="Token"/> also fires when it passes.</summary>
-    public void StartTimeout(TimeSpan timeout, TimeProvider time)
-    {
-        Timeout = timeout;
-        var cancellation = Cancellation!;
-        _timeoutTimer = time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), cancellation, timeout, System.Threading.Timeout.InfiniteTimeSpan);
-    }
+    /// <summary>The start bound, then the call's timeout.</summary>
+    public CallClock? Clock { get; private set; }
 
+    /// <summary>For the driver: called once the engine's start returned, so the call's timeout counts from there.</summary>
+    public Action OnStarted => _onStarted;
+
+    /// <summary>The call's timeout, counted from when the engine's start returned.</summary>
     public TimeSpan Timeout { get; private set; }
 
-    /// <summary>Whether the timeout (not the caller or shutdown) cancelled the call.</summary>
-    public bool TimedOut => Token.IsCancellationRequested && !CallerToken.IsCancellationRequested && !ShutdownToken.IsCancellationRequested;
+    /// <summary>Why the call's token fired, when neither the caller nor shutdown cancelled it.</summary>
+    public CallPhase Phase => Clock?.Phase ?? CallPhase.Starting;
 
     public CancellationToken ShutdownToken { get; private set; }
+
+    /// <summary>Marks the stage the call is in now, so that a start timeout can say where the time went.</summary>
+    public void EnterStage(IColdStage? stage, long timestamp)
+    {
+        Volatile.Write(ref _stageStartedAt, timestamp);
+        Volatile.Write(ref _stage, stage);
+    }
 
     /// <summary>A result that carries everything the call collected; the stdout buffer moves into it.</summary>
     public InvocationResult CreateResult(InvocationStatus status, FnError? error, long? exitCode = null) =>
         new(CallId, status, error, Stdout?.Detach(), Timings)
         {
             ExitCode = exitCode,
+            Stderr = Stderr?.Text() ?? "",
+            Stats = Running is { } running ? [.. running.Stats] : [],
+            ContainerId = Container?.Id,
+        };
+
+    /// <summary>
+    /// A result for a call that is being killed (timeout, cancellation): stderr and stats so far, no stdout, since the
+    /// container may still write to its buffer until the kill lands.
+    /// </summary>
+    public InvocationResult CreateAbortResult(InvocationStatus status, FnError error) =>
+        new(CallId, status, error, output: null, Timings)
+        {
             Stderr = Stderr?.Text() ?? "",
             Stats = Running is { } running ? [.. running.Stats] : [],
             ContainerId = Container?.Id,
@@ -110,8 +155,11 @@ internal sealed class ColdCallContext : IResettable
 
     public bool TryReset()
     {
-        _timeoutTimer?.Dispose();
-        _timeoutTimer = null;
+        // The clock first: after its disposal no timer callback can touch this context or its token source.
+        Clock?.Dispose();
+        Clock = null;
+        _stage = null;
+        _stageStartedAt = 0;
         Cancellation?.Dispose();
         Cancellation = null;
         Timeout = default;
@@ -131,5 +179,29 @@ internal sealed class ColdCallContext : IResettable
         CallerToken = default;
         _completion = null;
         return true;
+    }
+
+    /// <summary>
+    /// The start bound expired (runs on the clock's timer, under its lock): answer the caller now, wherever the call
+    /// is, even waiting in a stage's buffer. The stages then see the cancelled token, kill and remove as usual, and
+    /// their own later result is discarded.
+    /// </summary>
+    private void DeliverStartTimeout(TimeSpan startTimeout)
+    {
+        var now = _time.GetTimestamp();
+        var timings = Timings.Copy();
+        if (Volatile.Read(ref _stage) is { } stage)
+        {
+            stage.RecordTiming(timings, _time.GetElapsedTime(Volatile.Read(ref _stageStartedAt), now));
+        }
+
+        // Everything outside a stage was waiting for one: the first stage, a worker, a container slot.
+        var waited = _time.GetElapsedTime(EnqueuedAt, now) - timings.Image - timings.Create - timings.AttachStart;
+        timings.Queue = waited > TimeSpan.Zero ? waited : TimeSpan.Zero;
+        var result = CallOutcomes.Result(CallId, InvocationStatus.Timeout, CallOutcomes.StartTimedOut(startTimeout, timings), timings);
+        if (!_completion!.TrySetResult(result))
+        {
+            result.Dispose();
+        }
     }
 }

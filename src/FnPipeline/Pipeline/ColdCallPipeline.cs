@@ -20,6 +20,8 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ObjectPool<ColdCallContext> _contexts;
+    private readonly TimeSpan _startTimeout;
+    private readonly TimeSpan _defaultTimeout;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TransformBlock<ColdCallContext, ColdCallContext> _head;
     private readonly ActionBlock<ColdCallContext> _cleanup;
@@ -38,6 +40,8 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _startTimeout = options.StartTimeout;
+        _defaultTimeout = options.DefaultTimeout;
         _slots = new ContainerSlots(options.MaxContainers, options.MaxQueuedCalls, metrics);
         _contexts = new DefaultObjectPool<ColdCallContext>(
             new DefaultPooledObjectPolicy<ColdCallContext>(), options.MaxContainers + options.Stages.BufferPerStage * 5);
@@ -45,7 +49,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         var stages = options.Stages;
         _head = StageBlock(new EnsureImageStage(driver), stages.ImageParallelism, stages.BufferPerStage);
         var create = StageBlock(new CreateContainerStage(driver, _slots), stages.CreateParallelism, stages.BufferPerStage);
-        var start = StageBlock(new AttachStartStage(options, time), stages.StartParallelism, stages.BufferPerStage);
+        var start = StageBlock(new AttachStartStage(options), stages.StartParallelism, stages.BufferPerStage);
         var wait = StageBlock(new WaitStage(specs), stages.RunParallelism, stages.BufferPerStage);
         var cleanupStage = new CleanupStage(_slots, metrics, time, logger);
         _cleanup = new ActionBlock<ColdCallContext>(
@@ -89,8 +93,8 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         }
 
         var context = _contexts.Get();
-        context.Initialize(call, _specs.ForColdCall(call, callId), callId, cancellationToken, _shutdown.Token);
-        context.EnqueuedAt = submitted;
+        context.Initialize(
+            call, _specs.ForColdCall(call, callId), callId, _startTimeout, call.Timeout ?? _defaultTimeout, _time, cancellationToken, _shutdown.Token);
         context.IsQueued = true;
         var result = context.Result;
         Interlocked.Increment(ref _inFlight);
@@ -168,47 +172,69 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
             context.Timings.Queue = _time.GetElapsedTime(context.EnqueuedAt, started);
         }
 
+        context.EnterStage(stage, started);
+        Exception? failure = null;
         try
         {
             context.Token.ThrowIfCancellationRequested();
             await stage.ExecuteAsync(context).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.Token.IsCancellationRequested)
-        {
-            await FinishCancelledAsync(context).ConfigureAwait(false);
-        }
-        catch (FnCallException ex)
-        {
-            context.Complete(context.CreateResult(InvocationStatus.Error, ex.Error));
-        }
         catch (Exception ex)
         {
-            PipelineLog.EngineFailure(_logger, context.CallId, stage.Name, ex);
-            context.Fail(new FnEngineException($"The engine failed in stage {stage.Name} for image '{context.Call.Image}': {ex.Message}", ex));
+            failure = ex;
         }
-        finally
-        {
-            var elapsed = _time.GetElapsedTime(started);
-            stage.RecordTiming(context.Timings, elapsed);
-            _metrics.StageFinished(stage.Name, elapsed);
-            if (context.IsQueued && (context.HoldsContainerSlot || context.IsFinished))
-            {
-                context.IsQueued = false;
-                _slots.Dequeue();
-            }
 
-            if (context.IsFinished)
-            {
-                PipelineLog.CallFinished(_logger, context.CallId, context.Status, stage.Name);
-            }
+        // Recorded before a failure is handled, so that a result made from the failure carries this stage's time.
+        var elapsed = _time.GetElapsedTime(started);
+        stage.RecordTiming(context.Timings, elapsed);
+        context.EnterStage(null, 0);
+        _metrics.StageFinished(stage.Name, elapsed);
+        switch (failure)
+        {
+            case null:
+                break;
+            case OperationCanceledException when context.Token.IsCancellationRequested:
+                await FinishCancelledAsync(context).ConfigureAwait(false);
+                break;
+            case FnCallException ex:
+                context.Complete(context.CreateResult(InvocationStatus.Error, ex.Error));
+                break;
+            default:
+                PipelineLog.EngineFailure(_logger, context.CallId, stage.Name, failure);
+                context.Fail(new FnEngineException($"The engine failed in stage {stage.Name} for image '{context.Call.Image}': {failure.Message}", failure));
+                break;
+        }
+
+        if (context.IsQueued && (context.HoldsContainerSlot || context.IsFinished))
+        {
+            context.IsQueued = false;
+            _slots.Dequeue();
+        }
+
+        if (context.IsFinished)
+        {
+            PipelineLog.CallFinished(_logger, context.CallId, context.Status, stage.Name);
         }
 
         return context;
     }
 
-    /// <summary>Timeout or cancellation: kill the container now (removal follows in cleanup) and tell the caller.</summary>
+    /// <summary>
+    /// Timeout, start timeout or cancellation: answer the caller first, then kill the container (removal follows in
+    /// cleanup). The answer never waits for the engine: a hung kill cannot stretch a timeout.
+    /// </summary>
     private async Task FinishCancelledAsync(ColdCallContext context)
     {
+        var (status, error) = context.CallerToken.IsCancellationRequested
+            ? (InvocationStatus.Cancelled, CallOutcomes.Cancelled())
+            : context.ShutdownToken.IsCancellationRequested
+                ? (InvocationStatus.Error, CallOutcomes.ShuttingDown())
+                : context.Phase == CallPhase.TimedOut
+                    ? (InvocationStatus.Timeout, CallOutcomes.Timeout(context.Timeout))
+                    : (InvocationStatus.Timeout, CallOutcomes.StartTimedOut(context.Clock!.StartTimeout, context.Timings));
+
+        // A start timeout was already answered by the clock; this result then goes unused (and is disposed).
+        context.Complete(context.CreateAbortResult(status, error));
         if (context.Container is { } container)
         {
             try
@@ -220,13 +246,6 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
                 PipelineLog.KillFailed(_logger, container.Id, context.CallId, ex);
             }
         }
-
-        var (status, error) = context.TimedOut
-            ? (InvocationStatus.Timeout, CallOutcomes.Timeout(context.Timeout))
-            : context.ShutdownToken.IsCancellationRequested
-                ? (InvocationStatus.Error, CallOutcomes.ShuttingDown())
-                : (InvocationStatus.Cancelled, CallOutcomes.Cancelled());
-        context.Complete(context.CreateResult(status, error));
     }
 
     private async Task CleanupAsync(CleanupStage stage, ColdCallContext context)

@@ -56,4 +56,10 @@ public enum FnErrorKind
 
     /// <summary>The executor is shutting down (503).</summary>
     ShuttingDown,
+
+    /// <summary>
+    /// The container did not start within <see cref="FnPipelineOptions.StartTimeout"/> (queue, image, create and start;
+    /// hot: the wait for a container, its launch included) (504). The function did not run.
+    /// </summary>
+    StartTimeout,
 }

@@ -3,7 +3,10 @@ namespace FnPipeline;
 /// <summary>Where a call's time went, per pipeline stage. Stages a call did not reach stay zero.</summary>
 public sealed class StageTimings
 {
-    /// <summary>Waiting for a place in the pipeline (or, hot, for a container).</summary>
+    /// <summary>
+    /// Waiting for a place in the pipeline (or, hot, for a container). In the result of a start timeout it is all the
+    /// time spent outside the other stages (waiting for a stage, a worker or a container slot).
+    /// </summary>
     public TimeSpan Queue { get; internal set; }
 
     /// <summary>ensure-image: inspect and, when missing, pull.</summary>
@@ -20,6 +23,9 @@ public sealed class StageTimings
 
     /// <summary>cleanup: force removal. Set when cleanup finishes, which may be after the caller got the result.</summary>
     public TimeSpan? Cleanup { get; internal set; }
+
+    /// <summary>A copy, for a result delivered while the call's own timings still change.</summary>
+    internal StageTimings Copy() => (StageTimings)MemberwiseClone();
 
     /// <inheritdoc />
     public override string ToString() =>

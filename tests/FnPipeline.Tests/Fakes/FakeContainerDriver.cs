@@ -45,6 +45,22 @@ internal sealed class FakeContainerDriver : IContainerDriver
     /// <summary>Gate the run stage waits on (released by tests) when set.</summary>
     public TaskCompletionSource? RunGate { get; set; }
 
+    /// <summary>Gate the engine's start waits on (a slow start) when set; cancellable like a real start.</summary>
+    public TaskCompletionSource? StartGate { get; set; }
+
+    /// <summary>Gate a kill waits on (an engine slow to kill) when set; the kill ignores its token, as the pipeline's does.</summary>
+    public TaskCompletionSource? KillGate { get; set; }
+
+    /// <summary>Starts begun (the fake entered the engine's start), counted before any <see cref="StartGate"/> wait.</summary>
+    public int StartsBegun => Volatile.Read(ref _startsBegun);
+
+    /// <summary>Kills begun, counted before any <see cref="KillGate"/> wait.</summary>
+    public int KillsBegun => Volatile.Read(ref _killsBegun);
+
+    internal int _startsBegun;
+
+    internal int _killsBegun;
+
     public int Alive => Volatile.Read(ref _alive);
 
     public int MaxAlive => Volatile.Read(ref _maxAlive);
@@ -147,16 +163,23 @@ internal sealed class FakeContainer(FakeContainerDriver driver, ContainerSpec sp
 
     public IReadOnlyList<ContainerStatsSample> Stats { get; } = [];
 
-    public Task<IRunningContainer> AttachAndStartAsync(ContainerIo io, CancellationToken cancellationToken = default)
+    public async Task<IRunningContainer> AttachAndStartAsync(ContainerIo io, CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref driver._startsBegun);
+        if (driver.StartGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         if (behavior.StartFailure is { } failure)
         {
-            return Task.FromException<IRunningContainer>(failure);
+            throw failure;
         }
 
         _io = io;
         driver.Record($"start {spec.Name}");
-        return Task.FromResult<IRunningContainer>(this);
+        io.Started?.Invoke();
+        return this;
     }
 
     public async Task<ContainerExit> WaitAsync(CancellationToken cancellationToken = default)
@@ -177,12 +200,17 @@ internal sealed class FakeContainer(FakeContainerDriver driver, ContainerSpec sp
         return new ContainerExit(behavior.ExitCode, behavior.OomKilled, exceeded);
     }
 
-    public Task KillAsync(CancellationToken cancellationToken = default)
+    public async Task KillAsync(CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref driver._killsBegun);
+        if (driver.KillGate is { } gate)
+        {
+            await gate.Task;
+        }
+
         Interlocked.Increment(ref driver.Killed);
         driver.Record($"kill {spec.Name}");
         _killed.TrySetResult();
-        return Task.CompletedTask;
     }
 
     public Task PauseAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;

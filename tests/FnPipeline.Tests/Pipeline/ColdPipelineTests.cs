@@ -225,6 +225,107 @@ public sealed class ColdPipelineTests
     }
 
     [Fact]
+    public async Task InvokeAsync_SlowStart_TimeoutCountsFromTheEngineStartNotBefore()
+    {
+        var time = new FakeTimeProvider();
+        var driver = new FakeContainerDriver { StartGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var executor = CreateSut(driver, o => o.StartTimeout = TimeSpan.FromSeconds(60), time);
+
+        var call = executor.InvokeAsync(Echo("ran", timeout: TimeSpan.FromSeconds(2)));
+        await Eventually.HoldsAsync(() => driver.StartsBegun == 1, "the engine's start has begun");
+
+        // Five times the call's timeout passes while the engine starts the container: the function has not run yet.
+        time.Advance(TimeSpan.FromSeconds(10));
+        driver.StartGate.SetResult();
+        using var result = await call;
+
+        result.Status.ShouldBe(InvocationStatus.Success);
+        result.OutputAsString().ShouldBe("ran");
+        result.Timings.AttachStart.ShouldBe(TimeSpan.FromSeconds(10));
+        driver.Killed.ShouldBe(0);
+        await Eventually.HoldsAsync(() => driver.Removed == 1 && executor.ColdContainersInUse == 0, "the container is removed and its slot freed");
+    }
+
+    [Fact]
+    public async Task InvokeAsync_StartPastTheStartBound_FailsWithStartTimeoutAndItsTimings()
+    {
+        var time = new FakeTimeProvider();
+        var driver = new FakeContainerDriver { StartGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var executor = CreateSut(driver, o => o.StartTimeout = TimeSpan.FromSeconds(30), time);
+
+        var call = executor.InvokeAsync(Echo(timeout: TimeSpan.FromMinutes(5)));
+        await Eventually.HoldsAsync(() => driver.StartsBegun == 1, "the engine's start has begun");
+        time.Advance(TimeSpan.FromSeconds(30));
+        using var result = await call;
+
+        result.Status.ShouldBe(InvocationStatus.Timeout);
+        result.Error.ShouldBe(new FnError(
+            FnErrorKind.StartTimeout,
+            504,
+            "Timed out: the container did not start within 30 s (queue 0.0 s, image 0.0 s, create 0.0 s, start 30.0 s); the function did not run"));
+        result.Timings.AttachStart.ShouldBe(TimeSpan.FromSeconds(30));
+        result.Timings.Run.ShouldBe(TimeSpan.Zero);
+        await Eventually.HoldsAsync(() => driver.Removed == 1 && executor.ColdContainersInUse == 0, "the container is removed and its slot freed");
+    }
+
+    [Fact]
+    public async Task InvokeAsync_WaitingForASlotPastTheStartBound_FailsWithStartTimeoutWhileTheRunningCallGoesOn()
+    {
+        var time = new FakeTimeProvider();
+        var driver = new FakeContainerDriver { RunGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var executor = CreateSut(driver, o =>
+        {
+            o.MaxContainers = 1;
+            o.StartTimeout = TimeSpan.FromSeconds(30);
+        }, time);
+        var running = executor.InvokeAsync(Echo("first", timeout: TimeSpan.FromMinutes(5)));
+        await Eventually.HoldsAsync(() => driver.Events.Any(e => e.StartsWith("start ", StringComparison.Ordinal)), "the first call runs");
+
+        var waiting = executor.InvokeAsync(Echo("second", timeout: TimeSpan.FromMinutes(5)));
+        await Eventually.HoldsAsync(() => executor.ColdQueuedCalls == 1, "the second call waits for a container");
+        time.Advance(TimeSpan.FromSeconds(30));
+        using var late = await waiting;
+
+        late.Error!.Kind.ShouldBe(FnErrorKind.StartTimeout);
+        late.Error.Message.ShouldStartWith("Timed out: the container did not start within 30 s (");
+        (late.Timings.Queue + late.Timings.Image + late.Timings.Create + late.Timings.AttachStart).ShouldBe(TimeSpan.FromSeconds(30));
+        late.Timings.AttachStart.ShouldBe(TimeSpan.Zero);
+        driver.Created.ShouldBe(1);
+        driver.RunGate.SetResult();
+        using var first = await running;
+        first.Status.ShouldBe(InvocationStatus.Success);
+        await Eventually.HoldsAsync(() => driver.Removed == 1 && executor.ColdContainersInUse == 0 && executor.ColdQueuedCalls == 0, "everything is freed");
+    }
+
+    [Fact]
+    public async Task InvokeAsync_Timeout_IsAnsweredWhileTheKillIsStillBlocked()
+    {
+        var time = new FakeTimeProvider();
+        var driver = new FakeContainerDriver
+        {
+            Behavior = _ => new FakeBehavior { RunTime = TimeSpan.FromMinutes(5) },
+            KillGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
+        await using var executor = CreateSut(driver, time: time);
+
+        var call = executor.InvokeAsync(Echo(timeout: TimeSpan.FromSeconds(2)));
+        await Eventually.HoldsAsync(() => driver.Events.Any(e => e.StartsWith("start", StringComparison.Ordinal)), "the function runs");
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        // The answer comes while the engine has not finished the kill (a loaded engine took up to 8 s for it).
+        await Eventually.HoldsAsync(() => call.IsCompleted, "the timed-out call is answered");
+        driver.Killed.ShouldBe(0);
+        using var result = await call;
+        result.Status.ShouldBe(InvocationStatus.Timeout);
+        result.Error!.Kind.ShouldBe(FnErrorKind.Timeout);
+        await Eventually.HoldsAsync(() => driver.KillsBegun == 1, "the kill has begun");
+        executor.ColdContainersInUse.ShouldBe(1);
+
+        driver.KillGate.SetResult();
+        await Eventually.HoldsAsync(() => driver.Killed == 1 && driver.Removed == 1 && executor.ColdContainersInUse == 0, "the kill and the removal finish");
+    }
+
+    [Fact]
     public async Task InvokeAsync_CallerCancels_KillsContainerAndReportsCancelled()
     {
         var driver = new FakeContainerDriver { Behavior = _ => new FakeBehavior { RunTime = TimeSpan.FromMinutes(5) } };
