@@ -15,7 +15,7 @@ internal static class ExitCodes
     /// <summary>Bad arguments, an invalid call (400), a malformed functions file.</summary>
     public const int Usage = 2;
 
-    /// <summary>The call ran past its timeout (504), or the hot container did not start in time.</summary>
+    /// <summary>The call ran past its timeout (504), or its container did not start in time.</summary>
     public const int Timeout = 3;
 
     /// <summary>The container was killed: out of memory.</summary>
@@ -48,7 +48,7 @@ internal static class ExitCodes
     public static int For(FnErrorKind? kind) => kind switch
     {
         FnErrorKind.InvalidCall or FnErrorKind.UnsupportedOption => Usage,
-        FnErrorKind.Timeout or FnErrorKind.ContainerInitTimeout => Timeout,
+        FnErrorKind.Timeout or FnErrorKind.StartTimeout or FnErrorKind.ContainerInitTimeout => Timeout,
         FnErrorKind.OutOfMemory => Killed,
         FnErrorKind.ImageNotFound or FnErrorKind.ImageUnauthorized or FnErrorKind.ImagePullFailed or FnErrorKind.ImagePullTimeout => Image,
         FnErrorKind.EngineError or FnErrorKind.TooBusy or FnErrorKind.ShuttingDown => Engine,

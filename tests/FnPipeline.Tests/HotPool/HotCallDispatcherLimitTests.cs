@@ -40,7 +40,11 @@ public sealed class HotCallDispatcherLimitTests
     [Fact]
     public async Task InvokeAsync_NoContainerInTime_Returns503TooBusy()
     {
-        await using var sut = HotPoolHarness.CreateWithFakeTime(o => o.Hot.MaxContainersPerFunction = 1);
+        await using var sut = HotPoolHarness.CreateWithFakeTime(o =>
+        {
+            o.Hot.MaxContainersPerFunction = 1;
+            o.StartTimeout = TimeSpan.FromSeconds(2);
+        });
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         sut.Driver.Functions = _ => new FakeFunction
         {
@@ -53,7 +57,8 @@ public sealed class HotCallDispatcherLimitTests
         var busy = sut.InvokeAsync(HotPoolHarness.Call("busy", c => c.Timeout = TimeSpan.FromSeconds(60)) with { FunctionName = "late-fn" });
         await Eventually.HoldsAsync(() => sut.RequestsReceived == 1, "the first call runs");
 
-        var waiting = sut.InvokeAsync(HotPoolHarness.Call("late", c => c.Timeout = TimeSpan.FromSeconds(2)) with { FunctionName = "late-fn" });
+        // The wait for a container is bounded by the start bound, not by the call's (longer) timeout.
+        var waiting = sut.InvokeAsync(HotPoolHarness.Call("late", c => c.Timeout = TimeSpan.FromSeconds(60)) with { FunctionName = "late-fn" });
         await Eventually.HoldsAsync(() => sut.Dispatcher.Waiting == 1, "the second call waits");
         sut.FakeTime.Advance(TimeSpan.FromSeconds(2));
         using var late = await waiting;

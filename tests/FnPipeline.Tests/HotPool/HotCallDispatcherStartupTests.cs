@@ -27,6 +27,34 @@ public sealed class HotCallDispatcherStartupTests
     }
 
     [Fact]
+    public async Task InvokeAsync_OwnLaunchPastTheStartBound_Returns504StartTimeoutWithTimingsAndTheLaunchIsCleanedUp()
+    {
+        await using var sut = HotPoolHarness.CreateWithFakeTime(o =>
+        {
+            o.StartTimeout = TimeSpan.FromSeconds(3);
+            o.Hot.StartTimeout = TimeSpan.FromSeconds(10);
+        });
+        sut.Driver.Functions = _ => new FakeFunction { Start = FakeStart.NeverListen };
+
+        var call = sut.InvokeAsync(HotPoolHarness.Call(configure: c => c.Timeout = TimeSpan.FromSeconds(1)));
+        await Eventually.HoldsAsync(() => sut.Driver.Events.Any(e => e.StartsWith("start", StringComparison.Ordinal)), "the container started");
+        sut.FakeTime.Advance(TimeSpan.FromSeconds(3));
+        using var result = await call;
+
+        result.Status.ShouldBe(InvocationStatus.Timeout);
+        result.Error.ShouldBe(new FnError(
+            FnErrorKind.StartTimeout,
+            504,
+            "Timed out: the container did not start within 3 s (queue 0.0 s, image 0.0 s, create 0.0 s, start 3.0 s); the function did not run"));
+        result.Timings.AttachStart.ShouldBe(TimeSpan.FromSeconds(3));
+        sut.RequestsReceived.ShouldBe(0);
+
+        // The launch goes on without its caller and fails on its own socket bound, removing what it made.
+        sut.FakeTime.Advance(TimeSpan.FromSeconds(7));
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0 && sut.SocketDirectories().Count == 0, "container and directory removed");
+    }
+
+    [Fact]
     public async Task InvokeAsync_ContainerExitsBeforeListening_Returns502WithExitCodeAndStderrTail()
     {
         await using var sut = HotPoolHarness.Create();
