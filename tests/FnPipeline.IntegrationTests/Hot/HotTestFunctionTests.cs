@@ -163,6 +163,28 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
     }
 
     [Fact]
+    public async Task LaunchPastTheStartBound_Returns504StartTimeoutWithTimings_AndTheLaunchCleansUp()
+    {
+        await using var kit = await StartAsync(engine, o =>
+        {
+            o.StartTimeout = TimeSpan.FromSeconds(1);
+            o.Hot.StartTimeout = TimeSpan.FromSeconds(3);
+        });
+
+        using var result = await kit.InvokeAsync(Call(Image, "x", "--never-listen"));
+
+        result.Status.ShouldBe(InvocationStatus.Timeout, result.ToString());
+        result.Error!.Kind.ShouldBe(FnErrorKind.StartTimeout);
+        result.Error.StatusCode.ShouldBe(504);
+        result.Error.Message.ShouldStartWith("Timed out: the container did not start within 1 s (queue ");
+        var timings = result.Timings;
+        (timings.Queue + timings.Image + timings.Create + timings.AttachStart).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1));
+
+        // The launch goes on without its caller, fails at its own socket bound and removes what it made.
+        await EventuallyAsync(async () => (await kit.ContainersAsync()).Count == 0 && kit.SocketDirectories().Count == 0, "container and directory removed");
+    }
+
+    [Fact]
     public async Task ExitsAtStart_Returns502WithExitCodeAndStderr()
     {
         await using var kit = await StartAsync(engine);
