@@ -14,6 +14,7 @@ public sealed class ExitCodesTests
     [InlineData(FnErrorKind.InvalidCall, 2)]
     [InlineData(FnErrorKind.UnsupportedOption, 2)]
     [InlineData(FnErrorKind.Timeout, 3)]
+    [InlineData(FnErrorKind.StartTimeout, 3)]
     [InlineData(FnErrorKind.ContainerInitTimeout, 3)]
     [InlineData(FnErrorKind.OutOfMemory, 4)]
     [InlineData(FnErrorKind.ImageNotFound, 5)]

@@ -15,6 +15,7 @@ public sealed class FnPipelineEnvironmentTests
             ["FNPIPELINE_READONLY_ROOTFS"] = "false",
             ["FNPIPELINE_HOT_IDLE_TIMEOUT_MS"] = "1500",
             ["FNPIPELINE_PREFORK_CMD"] = "sleep 1000",
+            ["FNPIPELINE_START_TIMEOUT_MS"] = "45000",
         };
 
         var options = FnPipelineEnvironment.Apply(new FnPipelineOptions(), env.GetValueOrDefault);
@@ -24,6 +25,7 @@ public sealed class FnPipelineEnvironmentTests
         options.ReadOnlyRootFs.ShouldBeFalse();
         options.Hot.IdleTimeout.ShouldBe(TimeSpan.FromMilliseconds(1500));
         options.PreForkPool.Command.ShouldBe(["sleep", "1000"]);
+        options.StartTimeout.ShouldBe(TimeSpan.FromSeconds(45));
         options.DefaultMemoryMB.ShouldBe(128);
     }
 

@@ -72,6 +72,19 @@ public sealed class FnPipelineOptionsValidatorTests
         new FnPipelineOptionsValidator().Validate(null, new FnPipelineOptions { RemovalDrainTimeout = TimeSpan.Zero }).Succeeded.ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData(0, "StartTimeout must be positive, got 00:00:00")]
+    [InlineData(-1000, "StartTimeout must be positive, got -00:00:01")]
+    [InlineData(50L * 24 * 3600 * 1000, "StartTimeout must be at most 49.7 days (a timer's limit), got 50.00:00:00")]
+    public void Validate_StartTimeoutOutOfRange_NamesTheOptionAndTheLimit(long milliseconds, string problem)
+    {
+        var options = new FnPipelineOptions { StartTimeout = TimeSpan.FromMilliseconds(milliseconds) };
+
+        var result = new FnPipelineOptionsValidator().Validate(null, options);
+
+        result.Failures.ShouldBe([problem]);
+    }
+
     [Fact]
     public void Validate_SocketBaseTooLong_NamesTheDirectory()
     {
