@@ -18,9 +18,6 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
     /// <summary>Upper bound of <see cref="FnPipelineOptions.RemovalDrainTimeout"/>: shutdown must end.</summary>
     private static readonly TimeSpan MaxRemovalDrainTimeout = TimeSpan.FromHours(1);
 
-    /// <summary>Longest delay a timer takes (2^32 - 2 ms, about 49.7 days).</summary>
-    internal static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
-
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, FnPipelineOptions options)
     {
@@ -66,10 +63,6 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
         Positive(problems, nameof(options.DefaultTimeout), options.DefaultTimeout);
         Positive(problems, nameof(options.PullTimeout), options.PullTimeout);
         Positive(problems, nameof(options.StartTimeout), options.StartTimeout);
-        if (options.StartTimeout > MaxTimer)
-        {
-            problems.Add($"StartTimeout must be at most {MaxTimer.TotalDays:0.#} days (a timer's limit), got {options.StartTimeout}");
-        }
 
         Positive(problems, nameof(options.HealthcheckPollInterval), options.HealthcheckPollInterval);
         Positive(problems, nameof(options.DrainTimeout), options.DrainTimeout);

@@ -75,7 +75,7 @@ public sealed class FnPipelineOptionsValidatorTests
     [Theory]
     [InlineData(0, "StartTimeout must be positive, got 00:00:00")]
     [InlineData(-1000, "StartTimeout must be positive, got -00:00:01")]
-    [InlineData(50L * 24 * 3600 * 1000, "StartTimeout must be at most 49.7 days (a timer's limit), got 50.00:00:00")]
+    [InlineData(50L * 24 * 3600 * 1000, "StartTimeout must be at most 49 days (the executor's timers stop at 49.7 days), got 50 days")]
     public void Validate_StartTimeoutOutOfRange_NamesTheOptionAndTheLimit(long milliseconds, string problem)
     {
         var options = new FnPipelineOptions { StartTimeout = TimeSpan.FromMilliseconds(milliseconds) };
