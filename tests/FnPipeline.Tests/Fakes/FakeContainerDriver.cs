@@ -177,8 +177,10 @@ internal sealed class FakeContainer(FakeContainerDriver driver, ContainerSpec sp
         }
 
         _io = io;
-        driver.Record($"start {spec.Name}");
+
+        // The engine's start returned: reported before the event, so a test that saw "start" finds the timeout armed.
         io.Started?.Invoke();
+        driver.Record($"start {spec.Name}");
         return this;
     }
 

@@ -282,7 +282,8 @@ public sealed class ColdPipelineTests
         await Eventually.HoldsAsync(() => driver.Events.Any(e => e.StartsWith("start ", StringComparison.Ordinal)), "the first call runs");
 
         var waiting = executor.InvokeAsync(Echo("second", timeout: TimeSpan.FromMinutes(5)));
-        await Eventually.HoldsAsync(() => executor.ColdQueuedCalls == 1, "the second call waits for a container");
+        // Its ensure-image ran (so its start bound is armed); now it waits for the one container slot.
+        await Eventually.HoldsAsync(() => driver.Events.Count(e => e.StartsWith("image ", StringComparison.Ordinal)) == 2 && executor.ColdQueuedCalls == 1, "the second call waits for a container");
         time.Advance(TimeSpan.FromSeconds(30));
         using var late = await waiting;
 
