@@ -220,7 +220,7 @@ public sealed class ColdPipelineTests
         result.Status.ShouldBe(InvocationStatus.Timeout);
         result.Error!.StatusCode.ShouldBe(504);
         result.Error.Message.ShouldBe("Timed out: the call ran longer than its timeout of 2 s");
-        driver.Killed.ShouldBe(1);
+        await Eventually.HoldsAsync(() => driver.Killed == 1, "the kill follows the answer");
         await Eventually.HoldsAsync(() => driver.Removed == 1);
     }
 
@@ -340,7 +340,7 @@ public sealed class ColdPipelineTests
 
         result.Status.ShouldBe(InvocationStatus.Cancelled);
         result.Error!.Kind.ShouldBe(FnErrorKind.Cancelled);
-        driver.Killed.ShouldBe(1);
+        await Eventually.HoldsAsync(() => driver.Killed == 1, "the kill follows the answer");
         await Eventually.HoldsAsync(() => driver.Removed == 1);
     }
 
