@@ -29,7 +29,9 @@ internal static class FaultStorm
         ExecutorTarget target;
         try
         {
-            target = ExecutorTarget.Create(DriverKind.Docker, HotIdle);
+            // The executor answers a call that cannot start within the storm's start bound with 504 StartTimeout, so a
+            // slow start is an unexpected answer, never a hang.
+            target = ExecutorTarget.Create(DriverKind.Docker, HotIdle, storm.StartBound);
             using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             startTimeout.CancelAfter(TimeSpan.FromSeconds(60));
             await target.Executor.StartAsync(startTimeout.Token);

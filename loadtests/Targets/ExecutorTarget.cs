@@ -36,7 +36,8 @@ internal sealed class ExecutorTarget : IAsyncDisposable
 
     /// <param name="driver">Which engine.</param>
     /// <param name="hotIdleTimeout">Idle time before a hot container is removed; longer than a baseline pass that reuses the containers.</param>
-    public static ExecutorTarget Create(DriverKind driver, TimeSpan hotIdleTimeout)
+    /// <param name="startTimeout">The executor's start bound (queue, image, create, start), when the scenario judges calls by it.</param>
+    public static ExecutorTarget Create(DriverKind driver, TimeSpan hotIdleTimeout, TimeSpan? startTimeout = null)
     {
         // FNPIPELINE_* variables apply as in fnpipe, so a setting can be compared run against run.
         var options = FnPipelineEnvironment.Apply(new FnPipelineOptions());
@@ -44,6 +45,11 @@ internal sealed class ExecutorTarget : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("fnl-").FullName;
         options.Hot.SocketBaseDirectory = directory;
         options.Hot.IdleTimeout = hotIdleTimeout;
+        if (startTimeout is { } bound)
+        {
+            options.StartTimeout = bound;
+        }
+
         try
         {
             return new ExecutorTarget(driver == DriverKind.Fake ? FakeEngine.CreateExecutor(options) : FnExecutor.Create(options), options, directory);
