@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
 using FnPipeline.HotPool;
@@ -65,6 +66,14 @@ public sealed class FnExecutor : IFnExecutor
         ArgumentNullException.ThrowIfNull(options);
         FnPipelineOptionsValidator.ThrowIfInvalid(options);
         return ExecutorFactory.CreateDocker(options, loggerFactory, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <summary>As <see cref="Create(FnPipelineOptions, ILoggerFactory?, TimeProvider?)"/>, with the meter from the host's <paramref name="meterFactory"/> (DI).</summary>
+    internal static FnExecutor CreateWithMeters(FnPipelineOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, IMeterFactory? meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        FnPipelineOptionsValidator.ThrowIfInvalid(options);
+        return ExecutorFactory.CreateDocker(options, loggerFactory, timeProvider ?? TimeProvider.System, meterFactory);
     }
 
     /// <inheritdoc />

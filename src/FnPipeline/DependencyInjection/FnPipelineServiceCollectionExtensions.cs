@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,10 +28,12 @@ public static class FnPipelineServiceCollectionExtensions
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FnPipelineOptions>, FnPipelineOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => FnExecutor.Create(
+        services.TryAddSingleton(provider => FnExecutor.CreateWithMeters(
             provider.GetRequiredService<IOptions<FnPipelineOptions>>().Value,
             provider.GetService<ILoggerFactory>(),
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            // Hosts register one (AddMetrics); the meter is then the host's, as .NET's own meters are.
+            provider.GetService<IMeterFactory>()));
         services.TryAddSingleton<IFnExecutor>(provider => provider.GetRequiredService<FnExecutor>());
         return services;
     }

@@ -70,12 +70,13 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
 
         // Counted before the closed check, so that disposal either sees this call or this call sees disposal.
         Interlocked.Increment(ref _inFlight);
-        var status = InvocationStatus.Error;
+        InvocationResult? result = null;
+        Exception? thrown = null;
         try
         {
             if (Volatile.Read(ref _closed) != 0)
             {
-                return Refused(callId, CallOutcomes.ShuttingDown());
+                return result = Refused(callId, CallOutcomes.ShuttingDown());
             }
 
             // One state machine for the whole call: the key, the container, the exchange. The wait for a container is
@@ -86,22 +87,42 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
                 .ConfigureAwait(false);
             if (acquisition.Container is not { } container)
             {
-                return NoContainer(callId, acquisition, submitted);
+                return result = NoContainer(callId, acquisition, submitted);
             }
 
-            var result = await _runner.RunAsync(container, call, callId, timeout, Timings(acquisition, submitted), cancellationToken).ConfigureAwait(false);
-            status = result.Status;
+            result = await _runner.RunAsync(container, call, callId, timeout, Timings(acquisition, submitted), cancellationToken).ConfigureAwait(false);
+            RecordStages(call, result.Timings, launched: acquisition.Launch is not null);
             HotPoolLog.CallFinished(_context.Logger, callId, result.Status, container.ShortName);
             return result;
         }
+        catch (Exception ex)
+        {
+            thrown = ex;
+            throw;
+        }
         finally
         {
-            _context.Metrics.CallFinished(FunctionFormat.HttpStream, status, _context.Time.GetElapsedTime(submitted));
+            _context.Metrics.CallFinished(call, result, thrown, _context.Time.GetElapsedTime(submitted));
             if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _closed) != 0)
             {
                 _drained.TrySetResult();
             }
         }
+    }
+
+    /// <summary>The hot lane's stages on the stage-duration metric: the launch's only for the call that launched.</summary>
+    private void RecordStages(FunctionCall call, StageTimings timings, bool launched)
+    {
+        var metrics = _context.Metrics;
+        metrics.StageFinished(call, FnPipelineMetrics.QueueStage, timings.Queue);
+        if (launched)
+        {
+            metrics.StageFinished(call, FnPipelineMetrics.ImageStage, timings.Image);
+            metrics.StageFinished(call, FnPipelineMetrics.CreateStage, timings.Create);
+            metrics.StageFinished(call, FnPipelineMetrics.StartStage, timings.AttachStart);
+        }
+
+        metrics.StageFinished(call, FnPipelineMetrics.RunStage, timings.Run);
     }
 
     private InvocationResult NoContainer(string callId, in Acquisition acquisition, long submitted)

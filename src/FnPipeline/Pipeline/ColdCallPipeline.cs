@@ -116,8 +116,19 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
             Release(context);
         }
 
-        var outcome = await result.ConfigureAwait(false);
-        _metrics.CallFinished(call.Format, outcome.Status, _time.GetElapsedTime(submitted));
+        InvocationResult outcome;
+        try
+        {
+            outcome = await result.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // An engine failure is thrown to the caller, and still a finished call for the counter.
+            _metrics.CallFinished(call, null, ex, _time.GetElapsedTime(submitted));
+            throw;
+        }
+
+        _metrics.CallFinished(call, outcome, null, _time.GetElapsedTime(submitted));
         return outcome;
     }
 
@@ -170,6 +181,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         {
             // Queue time: from submission until the first stage took the call (backpressure included).
             context.Timings.Queue = _time.GetElapsedTime(context.EnqueuedAt, started);
+            _metrics.StageFinished(context.Call, FnPipelineMetrics.QueueStage, context.Timings.Queue);
         }
 
         context.EnterStage(stage, started);
@@ -188,7 +200,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         var elapsed = _time.GetElapsedTime(started);
         stage.RecordTiming(context.Timings, elapsed);
         context.EnterStage(null, 0);
-        _metrics.StageFinished(stage.Name, elapsed);
+        _metrics.StageFinished(context.Call, MetricStage(stage), elapsed);
         switch (failure)
         {
             case null:
@@ -218,6 +230,15 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
 
         return context;
     }
+
+    /// <summary>The stage's name on the stage-duration metric: the Server-Timing names, shared with the hot lane.</summary>
+    private static string MetricStage(IColdStage stage) => stage switch
+    {
+        EnsureImageStage => FnPipelineMetrics.ImageStage,
+        CreateContainerStage => FnPipelineMetrics.CreateStage,
+        AttachStartStage => FnPipelineMetrics.StartStage,
+        _ => FnPipelineMetrics.RunStage,
+    };
 
     /// <summary>
     /// Timeout, start timeout or cancellation: answer the caller first, then kill the container (removal follows in

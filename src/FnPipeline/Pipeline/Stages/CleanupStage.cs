@@ -34,6 +34,6 @@ internal sealed class CleanupStage(ContainerSlots slots, FnPipelineMetrics metri
 
         var elapsed = time.GetElapsedTime(started);
         context.Timings.Cleanup = elapsed;
-        metrics.StageFinished(Name, elapsed);
+        metrics.StageFinished(context.Call, FnPipelineMetrics.CleanupStage, elapsed);
     }
 }
