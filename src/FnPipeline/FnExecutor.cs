@@ -60,16 +60,15 @@ public sealed class FnExecutor : IFnExecutor
     /// <summary>Cold calls admitted and not yet holding a container (for tests).</summary>
     internal int ColdQueuedCalls => _cold.QueuedCalls;
 
-    /// <summary>Creates an executor on the Docker engine that <paramref name="options"/> names. Validates the options.</summary>
-    public static FnExecutor Create(FnPipelineOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        FnPipelineOptionsValidator.ThrowIfInvalid(options);
-        return ExecutorFactory.CreateDocker(options, loggerFactory, timeProvider ?? TimeProvider.System);
-    }
-
-    /// <summary>As <see cref="Create(FnPipelineOptions, ILoggerFactory?, TimeProvider?)"/>, with the meter from the host's <paramref name="meterFactory"/> (DI).</summary>
-    internal static FnExecutor CreateWithMeters(FnPipelineOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, IMeterFactory? meterFactory)
+    /// <summary>
+    /// Creates an executor on the Docker engine that <paramref name="options"/> names. Validates the options. Its meter
+    /// <see cref="FnPipelineMeter.Name"/> comes from <paramref name="meterFactory"/> (a host's, from DI) when given.
+    /// </summary>
+    public static FnExecutor Create(
+        FnPipelineOptions options,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         FnPipelineOptionsValidator.ThrowIfInvalid(options);

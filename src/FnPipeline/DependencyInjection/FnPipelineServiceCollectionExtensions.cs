@@ -28,7 +28,7 @@ public static class FnPipelineServiceCollectionExtensions
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FnPipelineOptions>, FnPipelineOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => FnExecutor.CreateWithMeters(
+        services.TryAddSingleton(provider => FnExecutor.Create(
             provider.GetRequiredService<IOptions<FnPipelineOptions>>().Value,
             provider.GetService<ILoggerFactory>(),
             provider.GetRequiredService<TimeProvider>(),
