@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FnPipeline.Cli.Functions;
 using FnPipeline.Cli.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -8,15 +9,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace FnPipeline.Cli.Gateway;
 
 /// <summary>The Kestrel gateway of <c>fnpipe serve</c>: minimal-API routes over one executor.</summary>
 internal static class GatewayHost
 {
-    /// <summary>The executor's meter (docs/operations.md).</summary>
-    public const string ExecutorMeterName = "FnPipeline";
-
     /// <summary>Builds the gateway (not started). The executor is created by the container and disposed with it.</summary>
     public static WebApplication Build(GatewaySettings settings, FunctionsFile functions, FnPipelineOptions options, LogLevel logLevel)
     {
@@ -50,10 +49,17 @@ internal static class GatewayHost
         services.AddSingleton(settings);
         services.AddSingleton(functions);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new PrometheusExporter(ExecutorMeterName, GatewayMetrics.MeterName));
         services.AddSingleton<GatewayMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(FnPipelineMeter.Name, GatewayMetrics.MeterName)
+            // Scrapes read the instruments as they are now (the exporter's default caches a scrape for 300 ms).
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddSingleton(new EngineProbe(ExecutorSetup.ResolveEndpoint(options)));
-        services.AddSingleton<IFnExecutor>(provider => FnExecutor.Create(options, provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IFnExecutor>(provider => FnExecutor.Create(
+            options,
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IMeterFactory>()));
         services.AddSingleton<FunctionEndpoints>();
 
         var app = builder.Build();
@@ -84,8 +90,7 @@ internal static class GatewayHost
         app.Map("/invoke/{name}", (HttpContext context, string name) => endpoints.InvokeAsync(context, name));
         app.Map("/t/{name}/{**path}", (HttpContext context, string name) => endpoints.TriggerAsync(context, name));
         app.MapGet("/health", HealthAsync);
-        app.MapGet("/metrics", (HttpContext context, PrometheusExporter exporter) =>
-            Results.Text(exporter.Render(), PrometheusExporter.ContentType));
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFallback((HttpContext context, GatewaySettings settings) => GatewayResponses.WriteErrorAsync(
             context.Response,
             StatusCodes.Status404NotFound,

@@ -9,16 +9,17 @@ internal sealed class GatewayMetrics : IDisposable
 {
     public const string MeterName = "FnPipeline.Gateway";
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private readonly Counter<long> _requests;
 
-    public GatewayMetrics()
+    public GatewayMetrics(IMeterFactory meterFactory)
     {
+        _meter = meterFactory.Create(MeterName);
         _requests = _meter.CreateCounter<long>("fnpipeline.gateway.requests", "{request}", "Gateway responses, by route and status code");
     }
 
     public void Request(string route, int statusCode) =>
-        _requests.Add(1, new TagList { { "route", route }, { "status", statusCode.ToString(CultureInfo.InvariantCulture) } });
+        _requests.Add(1, new TagList { { "fnpipeline.route", route }, { "http.response.status_code", statusCode.ToString(CultureInfo.InvariantCulture) } });
 
     public void Dispose() => _meter.Dispose();
 }

@@ -165,26 +165,63 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
     }
 
     [Fact]
-    public async Task Metrics_ArePrometheusTextFromTheExecutorsMeters()
+    public async Task Metrics_AfterAColdAndAHotCall_ArePrometheusTextWithCountsBucketsAndTheFunctionLabel()
     {
-        using (var call = await Client.PostAsync("/invoke/echo", new StringContent("count me")))
+        using (var cold = await Client.PostAsync("/invoke/echo", new StringContent("count me")))
         {
-            call.StatusCode.ShouldBe(HttpStatusCode.OK);
+            cold.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        using (var hot = await Client.PostAsync("/invoke/hot-echo", new StringContent("count me hot")))
+        {
+            hot.StatusCode.ShouldBe(HttpStatusCode.OK, await hot.Content.ReadAsStringAsync());
         }
 
         using var response = await Client.GetAsync("/metrics");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        response.Content.Headers.ContentType!.ToString().ShouldBe("text/plain; version=0.0.4; charset=utf-8");
-        var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
-        lines.ShouldContain("# TYPE fnpipeline_calls_total counter");
-        lines.ShouldContain(l => l.StartsWith("fnpipeline_calls_total{format=\"default\",status=\"success\"} ", StringComparison.Ordinal));
-        lines.ShouldContain("# TYPE fnpipeline_call_duration_seconds histogram");
-        lines.ShouldContain(l => l.StartsWith("fnpipeline_call_duration_seconds_bucket{format=\"default\",status=\"success\",le=\"+Inf\"} ", StringComparison.Ordinal));
-        lines.ShouldContain("# TYPE fnpipeline_stage_duration_seconds histogram");
-        lines.ShouldContain("# TYPE fnpipeline_queued gauge");
-        lines.ShouldContain(l => l.StartsWith("fnpipeline_gateway_requests_total{route=\"invoke\",status=\"200\"} ", StringComparison.Ordinal));
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        var text = await response.Content.ReadAsStringAsync();
+        var metrics = PrometheusText.Parse(text);
+        metrics.Types["fnpipeline_calls_total"].ShouldBe("counter", text);
+        metrics.Types["fnpipeline_call_duration_seconds"].ShouldBe("histogram");
+        metrics.Types["fnpipeline_stage_duration_seconds"].ShouldBe("histogram");
+        metrics.Types["fnpipeline_queued"].ShouldBe("gauge");
+        metrics.Types["fnpipeline_containers"].ShouldBe("gauge");
+
+        // Other tests of this class share the gateway: at least this test's call, by its function and format.
+        Calls(metrics, "echo", "default").ShouldBeGreaterThanOrEqualTo(1, text);
+        Calls(metrics, "hot-echo", "http-stream").ShouldBeGreaterThanOrEqualTo(1, text);
+
+        foreach (var (function, format) in new[] { ("echo", "default"), ("hot-echo", "http-stream") })
+        {
+            var buckets = metrics.Named("fnpipeline_call_duration_seconds_bucket")
+                .Where(s => s.Labels["fnpipeline_function"] == function && s.Labels["fnpipeline_format"] == format && s.Labels["fnpipeline_status"] == "success")
+                .ToList();
+            // The advice's boundaries (seconds, 50 us to 300 s), not OpenTelemetry's millisecond defaults.
+            buckets.Select(s => s.Labels["le"]).ShouldBe(
+                ["5E-05", "0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "30", "60", "120", "300", "+Inf"],
+                text);
+            buckets.Select(s => s.Value).ShouldBeInOrder(SortDirection.Ascending);
+            buckets[^1].Value.ShouldBe(Calls(metrics, function, format));
+            // A call on loopback takes more than 50 us and (on any machine this runs on) less than 300 s.
+            buckets[0].Value.ShouldBeLessThan(buckets[^1].Value);
+            buckets[^2].Value.ShouldBe(buckets[^1].Value);
+        }
+
+        // Stage durations for both lanes: the cold call's container run, the hot call's request round trip.
+        var stages = metrics.Named("fnpipeline_stage_duration_seconds_count").ToList();
+        stages.ShouldContain(s => s.Labels["fnpipeline_function"] == "echo" && s.Labels["fnpipeline_stage"] == "run" && s.Value >= 1, text);
+        stages.ShouldContain(s => s.Labels["fnpipeline_function"] == "hot-echo" && s.Labels["fnpipeline_stage"] == "run" && s.Value >= 1, text);
+        stages.ShouldContain(s => s.Labels["fnpipeline_function"] == "hot-echo" && s.Labels["fnpipeline_stage"] == "queue" && s.Value >= 1, text);
+        metrics.Named("fnpipeline_gateway_requests_total")
+            .ShouldContain(s => s.Labels["fnpipeline_route"] == "invoke" && s.Labels["http_response_status_code"] == "200" && s.Value >= 2, text);
     }
+
+    private static double Calls(PrometheusText metrics, string function, string format) =>
+        metrics.Named("fnpipeline_calls_total")
+            .Where(s => s.Labels["fnpipeline_function"] == function && s.Labels["fnpipeline_format"] == format && s.Labels["fnpipeline_status"] == "success")
+            .Sum(s => s.Value);
 
     private static async Task ShouldBeErrorAsync(HttpResponseMessage response, HttpStatusCode status, string message)
     {
