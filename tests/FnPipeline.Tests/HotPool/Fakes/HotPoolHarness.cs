@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
 using FnPipeline.HotPool;
@@ -11,12 +12,12 @@ namespace FnPipeline.Tests.HotPool.Fakes;
 /// </summary>
 internal sealed class HotPoolHarness : IAsyncDisposable
 {
-    private HotPoolHarness(FnPipelineOptions options, TimeProvider time)
+    private HotPoolHarness(FnPipelineOptions options, TimeProvider time, IMeterFactory? meterFactory)
     {
         Options = options;
         Time = time;
         Driver = new FakeHotDriver(time, Logs);
-        Metrics = new FnPipelineMetrics();
+        Metrics = new FnPipelineMetrics(meterFactory);
         Dispatcher = HotCallDispatcher.Create(Driver, options, new ContainerSpecFactory(options, "unit"), Metrics, time, Logs);
     }
 
@@ -36,7 +37,7 @@ internal sealed class HotPoolHarness : IAsyncDisposable
 
     public string BaseDirectory => Options.Hot.SocketBaseDirectory!;
 
-    public static HotPoolHarness Create(Action<FnPipelineOptions>? configure = null, TimeProvider? time = null)
+    public static HotPoolHarness Create(Action<FnPipelineOptions>? configure = null, TimeProvider? time = null, IMeterFactory? meterFactory = null)
     {
         var baseDirectory = Path.Join("/tmp", "fnpu-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(baseDirectory);
@@ -44,7 +45,7 @@ internal sealed class HotPoolHarness : IAsyncDisposable
         options.Hot.SocketBaseDirectory = baseDirectory;
         options.Hot.StartTimeout = TimeSpan.FromSeconds(5);
         configure?.Invoke(options);
-        return new HotPoolHarness(options, time ?? TimeProvider.System);
+        return new HotPoolHarness(options, time ?? TimeProvider.System, meterFactory);
     }
 
     public static HotPoolHarness CreateWithFakeTime(Action<FnPipelineOptions>? configure = null) =>
