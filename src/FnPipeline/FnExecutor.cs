@@ -106,13 +106,21 @@ public sealed class FnExecutor : IFnExecutor
         FunctionCallValidator.ThrowIfInvalid(call);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var callId = string.IsNullOrEmpty(call.CallId) ? Guid.CreateVersion7().ToString("N") : call.CallId;
-        await StartAsync(cancellationToken).ConfigureAwait(false);
-        if (call.Format == FunctionFormat.HttpStream)
+        using var activity = CallActivity.StartCall(call, callId);
+        try
         {
-            return await _hot.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
+            await StartAsync(cancellationToken).ConfigureAwait(false);
+            var result = call.Format == FunctionFormat.HttpStream
+                ? await _hot.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false)
+                : await _cold.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
+            CallActivity.Finish(activity, result);
+            return result;
         }
-
-        return await _cold.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
+        catch (Exception ex) when (activity is not null)
+        {
+            CallActivity.Fail(activity, ex);
+            throw;
+        }
     }
 
     /// <summary>

@@ -82,9 +82,7 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
             // One state machine for the whole call: the key, the container, the exchange. The wait for a container is
             // bounded by the start bound; the call's timeout counts from when the request is sent.
             var timeout = call.Timeout ?? _context.Settings.DefaultTimeout;
-            var acquisition = await _broker
-                .AcquireAsync(FunctionKey.Compute(call, _options), call, _context.Settings.CallStartTimeout, cancellationToken)
-                .ConfigureAwait(false);
+            var acquisition = await AcquireAsync(call, cancellationToken).ConfigureAwait(false);
             if (acquisition.Container is not { } container)
             {
                 return result = NoContainer(callId, acquisition, submitted);
@@ -123,6 +121,27 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
         }
 
         metrics.StageFinished(call, FnPipelineMetrics.RunStage, timings.Run);
+    }
+
+    /// <summary>Takes a container for the call, under an <c>acquire</c> span when tracing is on (launch stages nest in it).</summary>
+    private async ValueTask<Acquisition> AcquireAsync(FunctionCall call, CancellationToken cancellationToken)
+    {
+        var key = FunctionKey.Compute(call, _options);
+        var startTimeout = _context.Settings.CallStartTimeout;
+        if (CallActivity.CurrentCall() is null)
+        {
+            return await _broker.AcquireAsync(key, call, startTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var span = CallActivity.StartStage(HotStageNames.Acquire);
+        var acquisition = await _broker.AcquireAsync(key, call, startTimeout, cancellationToken).ConfigureAwait(false);
+        span?.SetTag("fnpipeline.launched", acquisition.Launch is not null);
+        if (acquisition.Error is { } error)
+        {
+            CallActivity.FailStage(span, CallActivity.ErrorTypeName(error.Kind));
+        }
+
+        return acquisition;
     }
 
     private InvocationResult NoContainer(string callId, in Acquisition acquisition, long submitted)

@@ -1,3 +1,4 @@
+using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
 using FnPipeline.Pipeline;
 using FnPipeline.Protocol;
@@ -25,6 +26,9 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
         var registration = cancellationToken.UnsafeRegister(AbortForCaller, container);
         HttpStreamResponse response = default;
         Exception? failure = null;
+
+        // The round trip's span is the current activity while the request is built: its traceparent goes with it.
+        var span = CallActivity.StartStage(HotStageNames.HttpRoundTrip);
         try
         {
             response = await HttpStreamExchange
@@ -35,10 +39,16 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
         {
             // Whatever went wrong, the connection is mid-request: the container is replaced (see FailAsync).
             failure = ex;
+            CallActivity.FailStage(span, ex.GetType().FullName!);
         }
         finally
         {
             registration.Dispose();
+            if (span is not null)
+            {
+                span.SetTag("http.response.status_code", response.StatusCode);
+                span.Dispose();
+            }
         }
 
         var end = Finish(container, timings, started);

@@ -1,3 +1,4 @@
+using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
 using FnPipeline.Protocol;
 
@@ -54,13 +55,22 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         var time = context.Time;
         var started = time.GetTimestamp();
         timings.Enter(LaunchStage.Image, started);
-        await context.Driver.EnsureImageAsync(call.Image, call.RegistryCredentials, shutdown).ConfigureAwait(false);
+        using (CallActivity.StartStage(HotStageNames.EnsureImage))
+        {
+            await context.Driver.EnsureImageAsync(call.Image, call.RegistryCredentials, shutdown).ConfigureAwait(false);
+        }
+
         timings.Image = time.GetElapsedTime(started);
 
         started = time.GetTimestamp();
         timings.Enter(LaunchStage.Create, started);
         var spec = context.Specs.ForHotContainer(call, container.Name, container.Directory.Path);
-        var handle = await context.Driver.CreateContainerAsync(spec, shutdown).ConfigureAwait(false);
+        IContainerHandle handle;
+        using (CallActivity.StartStage(HotStageNames.CreateContainer))
+        {
+            handle = await context.Driver.CreateContainerAsync(spec, shutdown).ConfigureAwait(false);
+        }
+
         if (!container.AttachHandle(handle))
         {
             await handle.DisposeAsync().ConfigureAwait(false);
@@ -71,11 +81,13 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
 
         started = time.GetTimestamp();
         timings.Enter(LaunchStage.Start, started);
+        using (CallActivity.StartStage(HotStageNames.AttachStart))
         using (var watcher = new SocketReadinessWatcher(container.Directory, time, context.Logger))
         {
             var io = new ContainerIo { Input = null, Stdout = container.Output.Stdout, Stderr = container.Output.Stderr };
             var running = await handle.AttachAndStartAsync(io, shutdown).ConfigureAwait(false);
             var exit = container.AttachRunning(running);
+            using var socketWait = CallActivity.StartStage(HotStageNames.SocketWait);
             await WaitUntilListeningAsync(watcher.Result, exit, container, call).ConfigureAwait(false);
         }
 

@@ -58,6 +58,9 @@ internal sealed class ColdCallContext : IResettable
 
     public long EnqueuedAt { get; set; }
 
+    /// <summary>The call's span, parent of the stage spans; null when tracing is off (stages run off the caller's flow).</summary>
+    public System.Diagnostics.Activity? Activity { get; set; }
+
     /// <summary>Counted in the pipeline's queue (admitted, no container slot yet).</summary>
     public bool IsQueued { get; set; }
 
@@ -166,6 +169,7 @@ internal sealed class ColdCallContext : IResettable
         ShutdownToken = default;
         Container = null;
         Running = null;
+        Activity = null;
         Stdout?.Dispose();
         Stderr?.Dispose();
         Stdout = null;

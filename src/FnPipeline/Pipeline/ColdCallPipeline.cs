@@ -96,6 +96,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         context.Initialize(
             call, _specs.ForColdCall(call, callId), callId, _startTimeout, call.Timeout ?? _defaultTimeout, _time, cancellationToken, _shutdown.Token);
         context.IsQueued = true;
+        context.Activity = CallActivity.CurrentCall();
         var result = context.Result;
         Interlocked.Increment(ref _inFlight);
         bool accepted;
@@ -185,6 +186,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         }
 
         context.EnterStage(stage, started);
+        var span = CallActivity.StartStage(stage.Name, context.Activity);
         Exception? failure = null;
         try
         {
@@ -201,6 +203,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         stage.RecordTiming(context.Timings, elapsed);
         context.EnterStage(null, 0);
         _metrics.StageFinished(context.Call, MetricStage(stage), elapsed);
+        CallActivity.EndStage(span, failure);
         switch (failure)
         {
             case null:
@@ -271,7 +274,12 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
 
     private async Task CleanupAsync(CleanupStage stage, ColdCallContext context)
     {
-        await stage.ExecuteAsync(context).ConfigureAwait(false);
+        // The call's span may already have ended (the caller had its result): the removal still shows under it.
+        using (CallActivity.StartStage(CleanupStage.Name, context.Activity))
+        {
+            await stage.ExecuteAsync(context).ConfigureAwait(false);
+        }
+
         if (!context.IsFinished)
         {
             context.Fail(new InvalidOperationException($"Call {context.CallId} reached cleanup without a result."));

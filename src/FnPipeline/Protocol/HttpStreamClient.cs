@@ -40,7 +40,8 @@ internal sealed class HttpStreamClient : IDisposable
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
 
-            // Fn sends no trace propagation headers; without a propagator the handler also skips its diagnostics layer.
+            // The request factory writes traceparent itself (the call's span); without a propagator the handler also
+            // skips its diagnostics layer, so no second header and no per-request activity.
             ActivityHeadersPropagator = null,
         };
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
