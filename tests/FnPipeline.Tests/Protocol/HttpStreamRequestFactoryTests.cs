@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using FnPipeline.Protocol;
 
@@ -76,6 +77,31 @@ public sealed class HttpStreamRequestFactoryTests
         using var sut = HttpStreamRequestFactory.Create(call, "id", Deadline);
 
         sut.Content!.Headers.ContentLength.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Create_UnderAnActivity_TraceparentAndTracestateAreItsOwnAndReplaceTheCallers()
+    {
+        using var activity = new Activity("round-trip").SetIdFormat(ActivityIdFormat.W3C).Start();
+        activity.TraceStateString = "vendor=1";
+
+        using var sut = HttpStreamRequestFactory.Create(CreateCall(new("traceparent", "00-caller-stale-01"), new("tracestate", "stale=1")), "id", Deadline);
+
+        sut.Headers.GetValues("traceparent").ShouldBe([activity.Id!]);
+        activity.Id!.ShouldContain(activity.TraceId.ToHexString());
+        sut.Headers.GetValues("tracestate").ShouldBe(["vendor=1"]);
+    }
+
+    [Fact]
+    public void Create_WithoutAnActivity_NoTraceparentIsAdded()
+    {
+        Activity.Current = null;
+
+        using var plain = HttpStreamRequestFactory.Create(CreateCall(), "id", Deadline);
+        using var passed = HttpStreamRequestFactory.Create(CreateCall(new KeyValuePair<string, string>("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")), "id", Deadline);
+
+        plain.Headers.Contains("traceparent").ShouldBeFalse();
+        passed.Headers.GetValues("traceparent").ShouldBe(["00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"]);
     }
 
     private sealed class UnseekableStream() : MemoryStream([1, 2, 3])
