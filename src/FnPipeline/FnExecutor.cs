@@ -18,6 +18,8 @@ public sealed class FnExecutor : IFnExecutor
     private readonly IContainerDriver _driver;
     private readonly FnPipelineOptions _options;
     private readonly ColdCallPipeline _cold;
+    private readonly ColdStderrLog _coldStderr;
+    private readonly TimeProvider _time;
     private readonly IHotCallDispatcher _hot;
     private readonly FnPipelineMetrics _metrics;
     private readonly ILogger _logger;
@@ -44,6 +46,8 @@ public sealed class FnExecutor : IFnExecutor
         driver.Tracker.CountChanged = _metrics.ContainersChanged;
         InstanceId = options.InstanceId ?? ExecutorFactory.NewInstanceId();
         var specs = new ContainerSpecFactory(options, InstanceId);
+        _coldStderr = new ColdStderrLog((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(FunctionLog.Category), timeProvider ?? TimeProvider.System);
+        _time = timeProvider ?? TimeProvider.System;
         _cold = new ColdCallPipeline(driver, options, specs, _metrics, timeProvider ?? TimeProvider.System, _logger);
         var time = timeProvider ?? TimeProvider.System;
         hotFactory ??= (s, m) => HotCallDispatcher.Create(driver, options, s, m, time, loggerFactory ?? NullLoggerFactory.Instance);
@@ -107,19 +111,52 @@ public sealed class FnExecutor : IFnExecutor
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var callId = string.IsNullOrEmpty(call.CallId) ? Guid.CreateVersion7().ToString("N") : call.CallId;
         using var activity = CallActivity.StartCall(call, callId);
+        var started = _time.GetTimestamp();
         try
         {
             await StartAsync(cancellationToken).ConfigureAwait(false);
-            var result = call.Format == FunctionFormat.HttpStream
-                ? await _hot.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false)
-                : await _cold.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
+            InvocationResult result;
+            if (call.Format == FunctionFormat.HttpStream)
+            {
+                result = await _hot.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                result = await _cold.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
+                _coldStderr.Write(call, result);
+            }
+
+            if (result.Status == InvocationStatus.Cancelled)
+            {
+                LogCancelled(callId, call, started);
+            }
+
             CallActivity.Finish(activity, result);
             return result;
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            LogCancelled(callId, call, started);
+            if (activity is not null)
+            {
+                CallActivity.Fail(activity, ex);
+            }
+
+            throw;
         }
         catch (Exception ex) when (activity is not null)
         {
             CallActivity.Fail(activity, ex);
             throw;
+        }
+    }
+
+    /// <summary>A call its caller cancelled (e.g. a client that disconnected) is logged, so that it does not vanish.</summary>
+    private void LogCancelled(string callId, FunctionCall call, long started)
+    {
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            FunctionLog.CallCancelled(_logger, callId, FunctionLog.FunctionLabel(call), _time.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 

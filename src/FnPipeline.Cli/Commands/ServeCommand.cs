@@ -31,6 +31,18 @@ internal static class ServeCommand
             Description = "Seconds given in the Retry-After header of 503 (too busy) responses. Default 15, as Fn.",
             DefaultValueFactory = _ => GatewaySettings.DefaultRetryAfterSeconds,
         };
+        var errorStderr = new Option<int>("--error-stderr-bytes")
+        {
+            Description = "How many bytes of a failed call's stderr (its tail) the error body carries as \"stderr\"; 0 leaves stderr out",
+            DefaultValueFactory = _ => GatewaySettings.DefaultErrorStderrBytes,
+        };
+        errorStderr.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--error-stderr-bytes must be 0 (off) or more");
+            }
+        });
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "Log level on stderr: Trace, Debug, Information, Warning, Error, None. Default Information (one line per call).",
@@ -42,7 +54,7 @@ internal static class ServeCommand
             "Fn-Call-Id and Server-Timing); /t/{name}/{path} is an HTTP trigger (Fn-Http-* mapping for http-stream functions); " +
             "GET /health; GET /metrics (Prometheus text). Ctrl-C drains in-flight calls and removes every container.")
         {
-            functions, urls, maxRequest, retryAfter, logLevel,
+            functions, urls, maxRequest, retryAfter, errorStderr, logLevel,
         };
         serve.SetAction((parseResult, cancellationToken) =>
         {
@@ -51,6 +63,7 @@ internal static class ServeCommand
                 Urls = parseResult.GetValue(urls)!.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
                 MaxRequestBytes = parseResult.GetValue(maxRequest),
                 RetryAfterSeconds = parseResult.GetValue(retryAfter),
+                ErrorStderrBytes = parseResult.GetValue(errorStderr),
             };
             return ServeRunner.RunAsync(parseResult.GetRequiredValue(functions).FullName, settings, parseResult.GetValue(logLevel), cancellationToken);
         });

@@ -59,6 +59,9 @@ internal sealed class FunctionEndpoints(
         }
 
         var call = function.ToCall(functions.App, CallInput.FromBytes(body.Memory), Headers(context.Request, function, trigger));
+
+        // The gateway names the call, so that a call whose client disconnects is logged with its id.
+        call = call with { CallId = Guid.CreateVersion7().ToString("N") };
         InvocationResult result;
         try
         {
@@ -78,6 +81,7 @@ internal sealed class FunctionEndpoints(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             metrics.Request(route, StatusCodes.Status499ClientClosedRequest);
+            GatewayLog.ClientDisconnected(logger, context.Request.Method, context.Request.Path.Value ?? "", name, call.CallId, time.GetElapsedTime(started).TotalMilliseconds);
             return;
         }
         catch (ObjectDisposedException)
@@ -106,17 +110,18 @@ internal sealed class FunctionEndpoints(
         {
             // The caller has gone: nobody to answer (Fn logged 499).
             metrics.Request(route, StatusCodes.Status499ClientClosedRequest);
+            GatewayLog.ClientDisconnected(logger, context.Request.Method, context.Request.Path.Value ?? "", name, result.CallId, total.TotalMilliseconds);
             return;
         }
 
         var response = context.Response;
         if (trigger && function.Format == FunctionFormat.HttpStream)
         {
-            await GatewayResponses.WriteTriggerResultAsync(response, result, total, settings.RetryAfterSeconds, context.RequestAborted).ConfigureAwait(false);
+            await GatewayResponses.WriteTriggerResultAsync(response, result, total, settings.RetryAfterSeconds, context.RequestAborted, settings.ErrorStderrBytes).ConfigureAwait(false);
         }
         else
         {
-            await GatewayResponses.WriteResultAsync(response, result, total, settings.RetryAfterSeconds, context.RequestAborted).ConfigureAwait(false);
+            await GatewayResponses.WriteResultAsync(response, result, total, settings.RetryAfterSeconds, context.RequestAborted, settings.ErrorStderrBytes).ConfigureAwait(false);
         }
 
         metrics.Request(route, response.StatusCode);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
 
 namespace FnPipeline.Cli.Gateway;
@@ -34,12 +35,23 @@ internal static class GatewayHost
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        builder.Logging.AddSimpleConsole(console =>
+
+        // The standard console settings apply (Logging:Console:FormatterName json, simple or systemd, e.g. the
+        // environment variable Logging__Console__FormatterName=json); without one, single-line simple. Forcing the
+        // simple formatter (AddSimpleConsole) would override the configured one.
+        builder.Logging.AddConsole(console =>
+        {
+            console.LogToStandardErrorThreshold = LogLevel.Trace;
+            if (string.IsNullOrEmpty(console.FormatterName))
+            {
+                console.FormatterName = ConsoleFormatterNames.Simple;
+            }
+        });
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(console =>
         {
             console.SingleLine = true;
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
-        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 
         var services = builder.Services;
 

@@ -4,8 +4,11 @@ using System.Text.Json.Serialization;
 
 namespace FnPipeline.Cli.Gateway;
 
-/// <summary>The error body of every gateway error, as Fn's server wrote it.</summary>
-internal sealed record ErrorBody(string Message);
+/// <summary>
+/// The error body of every gateway error, as Fn's server wrote it; a failed call's adds the tail of its stderr
+/// (<see cref="GatewaySettings.ErrorStderrBytes"/>).
+/// </summary>
+internal sealed record ErrorBody(string Message, string? Stderr = null);
 
 /// <summary>The health body.</summary>
 internal sealed record HealthBody(string Status, string Engine, string Instance, int Functions, string? Message = null);

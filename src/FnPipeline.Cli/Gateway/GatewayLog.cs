@@ -25,6 +25,10 @@ internal static partial class GatewayLog
         Message = "Calling function {Function} failed unexpectedly")]
     public static partial void CallFailedUnexpectedly(ILogger logger, string function, Exception exception);
 
+    [LoggerMessage(EventId = 520, EventName = "ClientDisconnected", Level = LogLevel.Information,
+        Message = "{Method} {Path} -> 499 client disconnected (function {Function}, call {CallId}, {ElapsedMs:F1} ms); the call was cancelled")]
+    public static partial void ClientDisconnected(ILogger logger, string method, string path, string function, string callId, double elapsedMs);
+
     [LoggerMessage(EventId = 504, EventName = "GatewayStopping", Level = LogLevel.Information,
         Message = "Gateway stopping: draining in-flight calls and removing containers")]
     public static partial void Stopping(ILogger logger);

@@ -14,7 +14,7 @@ internal static class GatewayResponses
     };
 
     /// <summary>An error: its status, <c>{"message": ...}</c>, <c>Retry-After</c> on 503.</summary>
-    public static async Task WriteErrorAsync(HttpResponse response, int statusCode, string message, int retryAfterSeconds, CancellationToken cancellationToken = default)
+    public static async Task WriteErrorAsync(HttpResponse response, int statusCode, string message, int retryAfterSeconds, CancellationToken cancellationToken = default, string? stderr = null)
     {
         ArgumentNullException.ThrowIfNull(response);
         response.StatusCode = statusCode;
@@ -24,20 +24,20 @@ internal static class GatewayResponses
             response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(message), GatewayJsonContext.Readable.ErrorBody);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(message, stderr), GatewayJsonContext.Readable.ErrorBody);
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A call's result: the output and the function's headers on success; the error otherwise.</summary>
-    public static Task WriteResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, CancellationToken cancellationToken = default)
+    public static Task WriteResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, CancellationToken cancellationToken = default, int errorStderrBytes = 0)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(result);
         AddCallHeaders(response, result, total);
         if (result.Error is { } error)
         {
-            return WriteErrorAsync(response, error.StatusCode, error.Message, retryAfterSeconds, cancellationToken);
+            return WriteErrorAsync(response, error.StatusCode, error.Message, retryAfterSeconds, cancellationToken, StderrTail(result.Stderr, errorStderrBytes));
         }
 
         response.StatusCode = StatusCodes.Status200OK;
@@ -46,13 +46,13 @@ internal static class GatewayResponses
     }
 
     /// <summary>An HTTP-trigger result: status and headers unwrapped from <c>Fn-Http-*</c>; errors as for invoke.</summary>
-    public static Task WriteTriggerResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, CancellationToken cancellationToken = default)
+    public static Task WriteTriggerResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, CancellationToken cancellationToken = default, int errorStderrBytes = 0)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(result);
         if (result.Error is not null)
         {
-            return WriteResultAsync(response, result, total, retryAfterSeconds, cancellationToken);
+            return WriteResultAsync(response, result, total, retryAfterSeconds, cancellationToken, errorStderrBytes);
         }
 
         var unwrapped = HttpGatewayMapping.UnwrapResponse(result);
@@ -60,6 +60,40 @@ internal static class GatewayResponses
         response.StatusCode = unwrapped.StatusCode;
         CopyFunctionHeaders(response, unwrapped.Headers);
         return WriteOutputAsync(response, result.Output, cancellationToken);
+    }
+
+    /// <summary>
+    /// The last <paramref name="maxBytes"/> bytes (UTF-8) of <paramref name="stderr"/>, cut at a line start where one
+    /// is in reach and never inside a character; <c>null</c> when there is none or the tail is off.
+    /// </summary>
+    public static string? StderrTail(string stderr, int maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        if (maxBytes <= 0 || stderr.Length == 0)
+        {
+            return null;
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetBytes(stderr);
+        if (bytes.Length <= maxBytes)
+        {
+            return stderr;
+        }
+
+        var start = bytes.Length - maxBytes;
+        while (start < bytes.Length && (bytes[start] & 0xC0) == 0x80)
+        {
+            start++;
+        }
+
+        var tail = bytes.AsSpan(start);
+        var newline = tail.IndexOf((byte)'\n');
+        if (newline >= 0 && newline < tail.Length - 1)
+        {
+            tail = tail[(newline + 1)..];
+        }
+
+        return System.Text.Encoding.UTF8.GetString(tail);
     }
 
     private static void AddCallHeaders(HttpResponse response, InvocationResult result, TimeSpan total)

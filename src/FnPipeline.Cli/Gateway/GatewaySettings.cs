@@ -9,6 +9,9 @@ internal sealed record GatewaySettings
     /// <summary>Fn's <c>Retry-After</c> on 503.</summary>
     public const int DefaultRetryAfterSeconds = 15;
 
+    /// <summary>Default <see cref="ErrorStderrBytes"/>: 4 KiB.</summary>
+    public const int DefaultErrorStderrBytes = 4 * 1024;
+
     /// <summary>Addresses to listen on, e.g. <c>http://127.0.0.1:8080</c> (port 0: any free port).</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];
 
@@ -17,4 +20,10 @@ internal sealed record GatewaySettings
 
     /// <summary>The <c>Retry-After</c> value (seconds) of 503 responses.</summary>
     public int RetryAfterSeconds { get; init; } = DefaultRetryAfterSeconds;
+
+    /// <summary>
+    /// How much of a failed call's stderr (its last bytes, UTF-8) the error body carries as <c>stderr</c>; 0 leaves it
+    /// out (stderr may hold what callers should not see).
+    /// </summary>
+    public int ErrorStderrBytes { get; init; } = DefaultErrorStderrBytes;
 }

@@ -1,25 +1,31 @@
 using System.Threading.Channels;
+using FnPipeline.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace FnPipeline.HotPool;
 
 /// <summary>
-/// Carries container output lines to the log off the container's output path. The driver's reader thread only
-/// does a non-blocking <see cref="ChannelWriter{T}.TryWrite"/> into a bounded channel (lines are dropped and counted
-/// when the log falls behind); one pump task writes the log. So a slow log provider can never stall a function,
-/// which is the seed bug this replaces (Fn's idle writers blocked the container between calls).
+/// Carries container output lines to the function log (<see cref="FunctionLog.Category"/>, Information) off the
+/// container's output path. The driver's reader thread only does a non-blocking <see cref="ChannelWriter{T}.TryWrite"/>
+/// into a bounded channel (lines are dropped and counted when the log falls behind); one pump task writes the log. So a
+/// slow log provider can never stall a function, which is the seed bug this replaces (Fn's idle writers blocked the
+/// container between calls). Each container's lines pass its own <see cref="LogRateLimiter"/> first.
 /// </summary>
 internal sealed class ContainerOutputLog : IAsyncDisposable
 {
     private const int Capacity = 4096;
     private readonly Channel<OutputLine> _lines;
-    private readonly ILogger _logger;
+    private readonly ILogger _functionLogger;
+    private readonly ILogger _poolLogger;
     private readonly Task _pump;
     private long _dropped;
 
-    public ContainerOutputLog(ILogger logger)
+    /// <param name="functionLogger">Where the lines go (category <see cref="FunctionLog.Category"/>).</param>
+    /// <param name="poolLogger">Where the pool reports lines lost because the log fell behind.</param>
+    public ContainerOutputLog(ILogger functionLogger, ILogger poolLogger)
     {
-        _logger = logger;
+        _functionLogger = functionLogger;
+        _poolLogger = poolLogger;
         _lines = Channel.CreateBounded<OutputLine>(new BoundedChannelOptions(Capacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
@@ -31,20 +37,32 @@ internal sealed class ContainerOutputLog : IAsyncDisposable
     }
 
     /// <summary>Whether lines are logged at all; when not, sinks skip splitting and decoding.</summary>
-    public bool IsEnabled => _logger.IsEnabled(LogLevel.Debug);
+    public bool IsEnabled => _functionLogger.IsEnabled(LogLevel.Information);
 
+    /// <summary>Lines lost because the log fell behind (not those of the rate limit).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Queues a line; never blocks. A full queue drops the line (and counts it).</summary>
-    public void Write(string container, string stream, string? callId, ReadOnlySpan<byte> line)
+    /// <summary>Queues a line if the container's rate limit lets it through; never blocks.</summary>
+    public void Write(HotContainerOutput source, string stream, string? callId, ReadOnlySpan<byte> line)
     {
-        var text = System.Text.Encoding.UTF8.GetString(line);
-
-        // DropWrite reports success while dropping, so fullness is checked first; the count is approximate.
-        if (_lines.Reader.Count >= Capacity || !_lines.Writer.TryWrite(new OutputLine(container, stream, callId, text)))
+        if (!source.Limiter.TryAcquire(out var droppedBefore))
         {
-            Interlocked.Increment(ref _dropped);
+            return;
         }
+
+        if (droppedBefore > 0)
+        {
+            ReportRateLimited(source, droppedBefore);
+        }
+
+        Enqueue(new OutputLine(source.Function, source.ContainerId, stream, callId, System.Text.Encoding.UTF8.GetString(line), 0, 0, 0));
+    }
+
+    /// <summary>Queues the count of lines the container's rate limit dropped.</summary>
+    public void ReportRateLimited(HotContainerOutput source, long count)
+    {
+        var limiter = source.Limiter;
+        Enqueue(new OutputLine(source.Function, source.ContainerId, "", null, "", count, limiter.LinesPerSecond, limiter.Burst));
     }
 
     public async ValueTask DisposeAsync()
@@ -53,28 +71,42 @@ internal sealed class ContainerOutputLog : IAsyncDisposable
         await _pump.ConfigureAwait(false);
     }
 
+    private void Enqueue(OutputLine line)
+    {
+        // DropWrite reports success while dropping, so fullness is checked first; the count is approximate.
+        if (_lines.Reader.Count >= Capacity || !_lines.Writer.TryWrite(line))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
     private async Task PumpAsync()
     {
         long reported = 0;
         await foreach (var line in _lines.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (line.CallId is null)
+            if (line.RateLimited > 0)
             {
-                HotPoolLog.ContainerOutput(_logger, line.Container, line.Stream, line.Text);
+                FunctionLog.Dropped(_functionLogger, line.RateLimited, line.Function, line.ContainerId, line.LinesPerSecond, line.Burst);
+            }
+            else if (line.CallId is null)
+            {
+                FunctionLog.Output(_functionLogger, line.Function, line.ContainerId, line.Stream, line.Text);
             }
             else
             {
-                HotPoolLog.CallOutput(_logger, line.Container, line.Stream, line.CallId, line.Text);
+                FunctionLog.CallOutput(_functionLogger, line.Function, line.ContainerId, line.Stream, line.CallId, line.Text);
             }
 
             var dropped = Dropped;
             if (dropped != reported && _lines.Reader.Count == 0)
             {
-                HotPoolLog.OutputDropped(_logger, dropped - reported);
+                HotPoolLog.OutputDropped(_poolLogger, dropped - reported);
                 reported = dropped;
             }
         }
     }
 
-    private readonly record struct OutputLine(string Container, string Stream, string? CallId, string Text);
+    private readonly record struct OutputLine(
+        string Function, string ContainerId, string Stream, string? CallId, string Text, long RateLimited, int LinesPerSecond, int Burst);
 }

@@ -59,7 +59,7 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var settings = HotPoolSettings.From(options);
-        var context = new HotPoolContext(driver, settings, specs, metrics, time, loggerFactory.CreateLogger<HotCallDispatcher>());
+        var context = new HotPoolContext(driver, settings, specs, metrics, time, loggerFactory.CreateLogger<HotCallDispatcher>(), loggerFactory.CreateLogger(FunctionLog.Category));
         return new HotCallDispatcher(context, options);
     }
 

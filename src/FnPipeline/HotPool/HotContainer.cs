@@ -32,7 +32,7 @@ internal sealed partial class HotContainer
         IdleTimeout = idleTimeout;
         Name = $"fnpipeline-{context.Specs.InstanceId}-hot-{directory.Id}";
         ShortName = "hot-" + directory.Id;
-        Output = new HotContainerOutput(ShortName, context.OutputLog, context.Settings.MaxStderrBytes);
+        Output = new HotContainerOutput(ShortName, context.OutputLog, context.Settings.MaxStderrBytes, context.Time);
         _idleTimer = context.Time.CreateTimer(static s => ((HotContainer)s!).OnIdleTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _callTimer = context.Time.CreateTimer(static s => ((HotContainer)s!).OnCallTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         context.Containers.TryAdd(this, 0);

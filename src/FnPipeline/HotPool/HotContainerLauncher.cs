@@ -84,6 +84,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         using (CallActivity.StartStage(HotStageNames.AttachStart))
         using (var watcher = new SocketReadinessWatcher(container.Directory, time, context.Logger))
         {
+            container.Output.Identify(FunctionLog.FunctionLabel(call), handle.Id);
             var io = new ContainerIo { Input = null, Stdout = container.Output.Stdout, Stderr = container.Output.Stderr };
             var running = await handle.AttachAndStartAsync(io, shutdown).ConfigureAwait(false);
             var exit = container.AttachRunning(running);

@@ -1,4 +1,5 @@
 using FnPipeline.Buffers;
+using FnPipeline.Diagnostics;
 
 namespace FnPipeline.HotPool;
 
@@ -16,10 +17,12 @@ internal sealed class HotContainerOutput : IDisposable
     private CappedTextBuffer? _call;
     private string? _callId;
 
-    public HotContainerOutput(string containerName, ContainerOutputLog log, int maxCallBytes)
+    public HotContainerOutput(string containerName, ContainerOutputLog log, int maxCallBytes, TimeProvider time)
     {
         ContainerName = containerName;
+        ContainerId = containerName;
         Log = log;
+        Limiter = new LogRateLimiter(time);
         _maxCallBytes = maxCallBytes;
         Stdout = new OutputStreamSink(this, "stdout", isStderr: false);
         Stderr = new OutputStreamSink(this, "stderr", isStderr: true);
@@ -28,6 +31,22 @@ internal sealed class HotContainerOutput : IDisposable
     public string ContainerName { get; }
 
     public ContainerOutputLog Log { get; }
+
+    /// <summary>The function's name (or image) in its log lines; set before the container starts.</summary>
+    public string Function { get; private set; } = "";
+
+    /// <summary>The engine's short container id in log lines (the pool's short name until the container exists).</summary>
+    public string ContainerId { get; private set; }
+
+    /// <summary>This container's share of the log: lines past it are dropped and counted.</summary>
+    public LogRateLimiter Limiter { get; }
+
+    /// <summary>Names the function and the engine container in the log lines; before the container starts.</summary>
+    public void Identify(string function, string containerId)
+    {
+        Function = function;
+        ContainerId = FunctionLog.ShortId(containerId);
+    }
 
     public OutputStreamSink Stdout { get; }
 
@@ -104,6 +123,11 @@ internal sealed class HotContainerOutput : IDisposable
     /// <summary>Returns pooled buffers. Only once the driver has finished reading output (the container's exit).</summary>
     public void Dispose()
     {
+        if (Limiter.TakeDropped() is > 0 and var dropped)
+        {
+            Log.ReportRateLimited(this, dropped);
+        }
+
         lock (_gate)
         {
             _startupStderr?.Dispose();

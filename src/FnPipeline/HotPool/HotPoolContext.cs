@@ -17,7 +17,8 @@ internal sealed class HotPoolContext : IDisposable
         ContainerSpecFactory specs,
         FnPipelineMetrics metrics,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        ILogger? functionLogger = null)
     {
         Driver = driver;
         Settings = settings;
@@ -26,7 +27,7 @@ internal sealed class HotPoolContext : IDisposable
         Time = time;
         Logger = logger;
         Budget = new ContainerBudget(settings.MaxContainers);
-        OutputLog = new ContainerOutputLog(logger);
+        OutputLog = new ContainerOutputLog(functionLogger ?? logger, logger);
         ClientOptions = new HttpStreamClientOptions
         {
             MaxResponseHeaderBytes = settings.MaxResponseHeaderBytes,

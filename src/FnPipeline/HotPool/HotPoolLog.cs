@@ -29,11 +29,7 @@ internal static partial class HotPoolLog
     [LoggerMessage(207, LogLevel.Warning, "Hot container {Container} could not be unpaused; replacing it", EventName = "UnpauseFailed")]
     public static partial void UnpauseFailed(ILogger logger, string container, Exception exception);
 
-    [LoggerMessage(208, LogLevel.Debug, "[{Container} {Stream}] {Line}", EventName = "ContainerOutput")]
-    public static partial void ContainerOutput(ILogger logger, string container, string stream, string line);
-
-    [LoggerMessage(209, LogLevel.Debug, "[{Container} {Stream} call {CallId}] {Line}", EventName = "CallOutput")]
-    public static partial void CallOutput(ILogger logger, string container, string stream, string callId, string line);
+    // 208 and 209 (container output at Debug) moved to FunctionLog (350, 351) at Information.
 
     [LoggerMessage(210, LogLevel.Warning, "{Count} lines of container output were dropped because the log fell behind", EventName = "OutputDropped")]
     public static partial void OutputDropped(ILogger logger, long count);

@@ -62,18 +62,18 @@ internal sealed class OutputStreamSink(HotContainerOutput owner, string stream, 
     {
         if (_partialLength == 0)
         {
-            owner.Log.Write(owner.ContainerName, Stream, callId, TrimCarriageReturn(end));
+            owner.Log.Write(owner, Stream, callId, TrimCarriageReturn(end));
             return;
         }
 
         var room = MaxLineBytes - _partialLength;
         var take = Math.Min(room, end.Length);
         end[..take].CopyTo(_partial!.AsSpan(_partialLength));
-        owner.Log.Write(owner.ContainerName, Stream, callId, TrimCarriageReturn(_partial.AsSpan(0, _partialLength + take)));
+        owner.Log.Write(owner, Stream, callId, TrimCarriageReturn(_partial.AsSpan(0, _partialLength + take)));
         _partialLength = 0;
         if (take < end.Length)
         {
-            owner.Log.Write(owner.ContainerName, Stream, callId, TrimCarriageReturn(end[take..]));
+            owner.Log.Write(owner, Stream, callId, TrimCarriageReturn(end[take..]));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FnPipeline.IntegrationTests.Infrastructure;
 using FnPipeline.Protocol;
+using Microsoft.Extensions.Logging;
 using static FnPipeline.IntegrationTests.Hot.HotExecutorKit;
 
 namespace FnPipeline.IntegrationTests.Hot;
@@ -377,11 +378,49 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         second.OutputAsString().ShouldBe("two", second.ToString());
         second.ContainerId.ShouldBe(first.ContainerId);
         // Logged as it arrives: on a loaded machine the engine may still be delivering the idle lines.
-        await EventuallyAsync(() => Task.FromResult(logs.Any(208, "chatty stdout 5")), "idle stdout logged");
-        await EventuallyAsync(() => Task.FromResult(logs.Any(208, "chatty stderr 5")), "idle stderr logged");
+        await EventuallyAsync(() => Task.FromResult(logs.Any(350, "chatty stdout 5")), "idle stdout logged");
+        await EventuallyAsync(() => Task.FromResult(logs.Any(350, "chatty stderr 5")), "idle stderr logged");
 
         // The attach stream may deliver the call's stderr after its response: then it is logged without the call id.
-        await EventuallyAsync(() => Task.FromResult(logs.Any(208, "stderr line 2") || logs.Any(209, "stderr line 2")), "the call's stderr logged");
+        await EventuallyAsync(() => Task.FromResult(logs.Any(350, "stderr line 2") || logs.Any(351, "stderr line 2")), "the call's stderr logged");
+    }
+
+    [Fact]
+    public async Task CallStderr_IsLoggedAtInformationAsFunctionOutputWithTheCallId_AndTheRateLimitCountsTheRest()
+    {
+        const int Lines = 100_000;
+        const int LogRateLimiterBurst = 200;
+        var logs = new CapturingLoggerFactory();
+        var kit = await StartAsync(engine, logs: logs);
+        string callId;
+        string containerId;
+        await using (kit)
+        {
+            // 1.7 MB of stderr cannot sit in the engine's pipes and sockets: its first lines reach the pool while the
+            // call still runs, so they carry its call id.
+            using var result = await kit.InvokeAsync(Call(Image, $"!stderr {Lines}\ndone"));
+            result.OutputAsString().ShouldBe("done", result.ToString());
+            callId = result.CallId;
+            containerId = result.ContainerId![..12];
+
+            // Lines past the burst are counted; the count is logged with the first line let through after a refill.
+            await EventuallyAsync(() => Task.FromResult(logs.Any(352, $"of function {Image} (container {containerId}) were dropped by the log rate limit")), "the drop count logged");
+        }
+
+        var function = logs.Records.Where(r => r.Category == "FnPipeline.Function").ToList();
+        var first = function.Single(r => r.Message.EndsWith("] stderr line 1", StringComparison.Ordinal));
+        first.Level.ShouldBe(LogLevel.Information);
+        first.EventId.ShouldBe(351);
+        first.Message.ShouldBe($"[{Image} {containerId} stderr call {callId}] stderr line 1");
+
+        // The rate limit (burst 200, then 100 lines/s) let through far fewer lines than were written; the rest were counted.
+        var logged = function.Count(r => r.EventId is 350 or 351 && r.Message.Contains("] stderr line ", StringComparison.Ordinal));
+        var dropped = function.Where(r => r.EventId == 352)
+            .Sum(r => long.Parse(r.Message.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        logged.ShouldBeGreaterThanOrEqualTo(LogRateLimiterBurst);
+        logged.ShouldBeLessThan(Lines / 10);
+        dropped.ShouldBeGreaterThan(Lines / 2);
+        (logged + dropped).ShouldBeLessThanOrEqualTo(Lines);
     }
 
     [Fact]

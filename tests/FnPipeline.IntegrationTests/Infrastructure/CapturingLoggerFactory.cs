@@ -8,10 +8,13 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
 {
     public ConcurrentQueue<(int EventId, string Message)> Entries { get; } = new();
 
+    /// <summary>The same entries with their category and level.</summary>
+    public ConcurrentQueue<(string Category, LogLevel Level, int EventId, string Message)> Records { get; } = new();
+
     public bool Any(int eventId, string contains) =>
         Entries.Any(e => e.EventId == eventId && e.Message.Contains(contains, StringComparison.Ordinal));
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void AddProvider(ILoggerProvider provider)
     {
@@ -21,14 +24,18 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
     {
     }
 
-    private sealed class Logger(CapturingLoggerFactory owner) : ILogger
+    private sealed class Logger(CapturingLoggerFactory owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Entries.Enqueue((eventId.Id, formatter(state, exception)));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var message = formatter(state, exception);
+            owner.Entries.Enqueue((eventId.Id, message));
+            owner.Records.Enqueue((category, logLevel, eventId.Id, message));
+        }
     }
 }

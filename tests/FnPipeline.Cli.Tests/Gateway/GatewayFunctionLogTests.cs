@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text.Json;
+using FnPipeline.Cli.Gateway;
+using FnPipeline.Cli.Tests.Infrastructure;
+
+namespace FnPipeline.Cli.Tests.Gateway;
+
+/// <summary>Function logs and stderr in error bodies, against <c>fnpipe serve</c> on the real engine.</summary>
+[Trait("Category", "Docker")]
+[Collection(EngineCollectionDefinition.Name)]
+public sealed class GatewayFunctionLogTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    [Fact]
+    public async Task FailedColdCall_ErrorBodyCarriesItsStderrTail_AndTheFunctionLogHasTheLineWithTheCallId()
+    {
+        using var response = await fixture.Gateway.Client.PostAsync("/invoke/echo", new StringContent("!bogus\n"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadGateway);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        json.RootElement.GetProperty("message").GetString().ShouldBe("container exit code 64");
+        json.RootElement.GetProperty("stderr").GetString()!.ShouldContain("unknown or malformed command '!bogus'");
+        var callId = response.Headers.GetValues("Fn-Call-Id").Single();
+
+        var line = await LogLineAsync(fixture.Gateway, l => l.Contains(callId, StringComparison.Ordinal) && l.Contains("unknown or malformed command", StringComparison.Ordinal));
+        line.ShouldContain("info: FnPipeline.Function[351]");
+        line.ShouldContain($"[echo ");
+        line.ShouldContain($" stderr call {callId}]");
+    }
+
+    [Fact]
+    public async Task JsonFormatterFromTheEnvironment_LogsJsonLines_AndStderrInErrorsCanBeTurnedOff()
+    {
+        var environment = new Dictionary<string, string?> { ["Logging__Console__FormatterName"] = "json" };
+        await using var gateway = await GatewayProcess.StartAsync(GatewayFixture.FunctionsYaml, ["--error-stderr-bytes", "0"], environment);
+
+        using var response = await gateway.Client.PostAsync("/invoke/echo", new StringContent("!bogus\n"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadGateway);
+        using (var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
+        {
+            json.RootElement.EnumerateObject().Select(p => p.Name).ShouldBe(["message"]);
+        }
+
+        var callId = response.Headers.GetValues("Fn-Call-Id").Single();
+        var line = await LogLineAsync(gateway, l => l.Contains(callId, StringComparison.Ordinal) && l.Contains("FnPipeline.Function", StringComparison.Ordinal));
+        using var entry = JsonDocument.Parse(line);
+        entry.RootElement.GetProperty("Category").GetString().ShouldBe("FnPipeline.Function");
+        entry.RootElement.GetProperty("LogLevel").GetString().ShouldBe("Information");
+        var state = entry.RootElement.GetProperty("State");
+        state.GetProperty("CallId").GetString().ShouldBe(callId);
+        state.GetProperty("Function").GetString().ShouldBe("echo");
+        state.GetProperty("Stream").GetString().ShouldBe("stderr");
+        state.GetProperty("Line").GetString()!.ShouldContain("unknown or malformed command '!bogus'");
+
+        // Every line the gateway logs is JSON, its own start-up lines included.
+        var logged = gateway.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        logged.Length.ShouldBeGreaterThan(1);
+        foreach (var text in logged)
+        {
+            using var parsed = JsonDocument.Parse(text);
+            parsed.RootElement.TryGetProperty("Category", out _).ShouldBeTrue(text);
+        }
+    }
+
+    /// <summary>Waits (generously: the console logger writes from its own queue) for a logged line that matches.</summary>
+    private static async Task<string> LogLineAsync(GatewayProcess gateway, Func<string, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var found = gateway.Stderr.Split('\n').FirstOrDefault(match);
+            if (found is not null)
+            {
+                return found.Trim();
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no such log line; the gateway logged:\n{gateway.Stderr}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
+
+public sealed class GatewayStderrTailTests
+{
+    [Fact]
+    public void ShortStderr_IsWhole() => GatewayResponses.StderrTail("boom\n", 4096).ShouldBe("boom\n");
+
+    [Theory]
+    [InlineData("", 4096)]
+    [InlineData("boom", 0)]
+    public void NoStderrOrTurnedOff_IsLeftOut(string stderr, int maxBytes) => GatewayResponses.StderrTail(stderr, maxBytes).ShouldBeNull();
+
+    [Fact]
+    public void LongStderr_KeepsTheLastLinesWithinTheCap()
+    {
+        var stderr = string.Concat(Enumerable.Range(1, 1000).Select(i => $"line {i}\n"));
+
+        var tail = GatewayResponses.StderrTail(stderr, 100)!;
+
+        System.Text.Encoding.UTF8.GetByteCount(tail).ShouldBeLessThanOrEqualTo(100);
+        tail.ShouldEndWith("line 1000\n");
+        tail.ShouldStartWith("line ");
+        stderr.ShouldEndWith(tail);
+    }
+
+    [Fact]
+    public void Cut_NeverSplitsACharacter()
+    {
+        var tail = GatewayResponses.StderrTail(new string('é', 100), 11)!;
+
+        tail.ShouldBe(new string('é', 5));
+    }
+}
