@@ -81,7 +81,12 @@ internal sealed class FunctionEndpoints(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             metrics.Request(route, StatusCodes.Status499ClientClosedRequest);
-            GatewayLog.ClientDisconnected(logger, context.Request.Method, context.Request.Path.Value ?? "", name, call.CallId, time.GetElapsedTime(started).TotalMilliseconds);
+            var elapsed = time.GetElapsedTime(started);
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                GatewayLog.ClientDisconnected(logger, context.Request.Method, context.Request.Path.Value ?? "", name, call.CallId, elapsed.TotalMilliseconds);
+            }
+
             return;
         }
         catch (ObjectDisposedException)
@@ -110,18 +115,22 @@ internal sealed class FunctionEndpoints(
         {
             // The caller has gone: nobody to answer (Fn logged 499).
             metrics.Request(route, StatusCodes.Status499ClientClosedRequest);
-            GatewayLog.ClientDisconnected(logger, context.Request.Method, context.Request.Path.Value ?? "", name, result.CallId, total.TotalMilliseconds);
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                GatewayLog.ClientDisconnected(logger, context.Request.Method, context.Request.Path.Value ?? "", name, result.CallId, total.TotalMilliseconds);
+            }
+
             return;
         }
 
         var response = context.Response;
         if (trigger && function.Format == FunctionFormat.HttpStream)
         {
-            await GatewayResponses.WriteTriggerResultAsync(response, result, total, settings.RetryAfterSeconds, context.RequestAborted, settings.ErrorStderrBytes).ConfigureAwait(false);
+            await GatewayResponses.WriteTriggerResultAsync(response, result, total, settings.RetryAfterSeconds, settings.ErrorStderrBytes, context.RequestAborted).ConfigureAwait(false);
         }
         else
         {
-            await GatewayResponses.WriteResultAsync(response, result, total, settings.RetryAfterSeconds, context.RequestAborted, settings.ErrorStderrBytes).ConfigureAwait(false);
+            await GatewayResponses.WriteResultAsync(response, result, total, settings.RetryAfterSeconds, settings.ErrorStderrBytes, context.RequestAborted).ConfigureAwait(false);
         }
 
         metrics.Request(route, response.StatusCode);

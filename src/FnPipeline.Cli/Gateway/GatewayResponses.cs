@@ -14,7 +14,11 @@ internal static class GatewayResponses
     };
 
     /// <summary>An error: its status, <c>{"message": ...}</c>, <c>Retry-After</c> on 503.</summary>
-    public static async Task WriteErrorAsync(HttpResponse response, int statusCode, string message, int retryAfterSeconds, CancellationToken cancellationToken = default, string? stderr = null)
+    public static Task WriteErrorAsync(HttpResponse response, int statusCode, string message, int retryAfterSeconds, CancellationToken cancellationToken = default) =>
+        WriteErrorAsync(response, statusCode, message, retryAfterSeconds, stderr: null, cancellationToken);
+
+    /// <summary>An error with the tail of the failed call's stderr (<c>null</c>: none).</summary>
+    public static async Task WriteErrorAsync(HttpResponse response, int statusCode, string message, int retryAfterSeconds, string? stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
         response.StatusCode = statusCode;
@@ -30,14 +34,14 @@ internal static class GatewayResponses
     }
 
     /// <summary>A call's result: the output and the function's headers on success; the error otherwise.</summary>
-    public static Task WriteResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, CancellationToken cancellationToken = default, int errorStderrBytes = 0)
+    public static Task WriteResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, int errorStderrBytes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(result);
         AddCallHeaders(response, result, total);
         if (result.Error is { } error)
         {
-            return WriteErrorAsync(response, error.StatusCode, error.Message, retryAfterSeconds, cancellationToken, StderrTail(result.Stderr, errorStderrBytes));
+            return WriteErrorAsync(response, error.StatusCode, error.Message, retryAfterSeconds, StderrTail(result.Stderr, errorStderrBytes), cancellationToken);
         }
 
         response.StatusCode = StatusCodes.Status200OK;
@@ -46,13 +50,13 @@ internal static class GatewayResponses
     }
 
     /// <summary>An HTTP-trigger result: status and headers unwrapped from <c>Fn-Http-*</c>; errors as for invoke.</summary>
-    public static Task WriteTriggerResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, CancellationToken cancellationToken = default, int errorStderrBytes = 0)
+    public static Task WriteTriggerResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, int errorStderrBytes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(result);
         if (result.Error is not null)
         {
-            return WriteResultAsync(response, result, total, retryAfterSeconds, cancellationToken, errorStderrBytes);
+            return WriteResultAsync(response, result, total, retryAfterSeconds, errorStderrBytes, cancellationToken);
         }
 
         var unwrapped = HttpGatewayMapping.UnwrapResponse(result);
