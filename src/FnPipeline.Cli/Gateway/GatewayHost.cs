@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,21 +32,23 @@ internal static class GatewayHost
             // The routes enforce MaxRequestBytes themselves, so that the answer is the contract's JSON 413.
             kestrel.Limits.MaxRequestBodySize = null;
         });
+        builder.Configuration.AddEnvironmentVariables();
         builder.Logging.ClearProviders();
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
 
         // The standard console settings apply (Logging:Console:FormatterName json, simple or systemd, e.g. the
-        // environment variable Logging__Console__FormatterName=json); without one, single-line simple. Forcing the
-        // simple formatter (AddSimpleConsole) would override the configured one.
-        builder.Logging.AddConsole(console =>
+        // environment variable Logging__Console__FormatterName=json); without one, single-line simple. The host's
+        // defaults configure the simple formatter after the configuration is bound (ClearProviders keeps that), so
+        // the configured name is applied last.
+        var formatterName = builder.Configuration["Logging:Console:FormatterName"];
+        builder.Logging.AddConsole();
+        builder.Services.PostConfigure<ConsoleLoggerOptions>(console =>
         {
             console.LogToStandardErrorThreshold = LogLevel.Trace;
-            if (string.IsNullOrEmpty(console.FormatterName))
-            {
-                console.FormatterName = ConsoleFormatterNames.Simple;
-            }
+            console.FormatterName = string.IsNullOrWhiteSpace(formatterName) ? ConsoleFormatterNames.Simple : formatterName.Trim();
         });
         builder.Services.Configure<SimpleConsoleFormatterOptions>(console =>
         {
