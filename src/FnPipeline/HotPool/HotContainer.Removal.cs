@@ -45,6 +45,7 @@ internal sealed partial class HotContainer
             Client?.Dispose();
             var gone = await RemoveFromEngineAsync().ConfigureAwait(false);
             await _lifetime.CancelAsync().ConfigureAwait(false);
+            Output.ReportDroppedLines();
             if (_exit is { IsCompleted: true })
             {
                 // The driver has read the output to its end, so the sinks' buffers can go back to the pool.

@@ -121,13 +121,18 @@ internal sealed class HotContainerOutput : IDisposable
     }
 
     /// <summary>Returns pooled buffers. Only once the driver has finished reading output (the container's exit).</summary>
-    public void Dispose()
+    /// <summary>Logs the count of lines the rate limit dropped and no line has reported yet (the container ends).</summary>
+    public void ReportDroppedLines()
     {
         if (Limiter.TakeDropped() is > 0 and var dropped)
         {
             Log.ReportRateLimited(this, dropped);
         }
+    }
 
+    public void Dispose()
+    {
+        ReportDroppedLines();
         lock (_gate)
         {
             _startupStderr?.Dispose();

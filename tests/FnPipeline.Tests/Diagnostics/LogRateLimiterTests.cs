@@ -12,7 +12,7 @@ public sealed class LogRateLimiterTests
     {
         var sut = new LogRateLimiter(_time, linesPerSecond: 10, burst: 5);
 
-        var passed = Enumerable.Range(0, 8).Count(_ => sut.TryAcquire(out _));
+        var passed = Enumerable.Range(0, 8).Count(i => sut.TryAcquire(out _));
 
         passed.ShouldBe(5);
         sut.TakeDropped().ShouldBe(3);
@@ -50,7 +50,7 @@ public sealed class LogRateLimiterTests
         var sut = new LogRateLimiter(_time, linesPerSecond: 100, burst: 3);
 
         _time.Advance(TimeSpan.FromMinutes(5));
-        var passed = Enumerable.Range(0, 10).Count(_ => sut.TryAcquire(out _));
+        var passed = Enumerable.Range(0, 10).Count(i => sut.TryAcquire(out _));
 
         passed.ShouldBe(3);
         sut.TakeDropped().ShouldBe(7);
