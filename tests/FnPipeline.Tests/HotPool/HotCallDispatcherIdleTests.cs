@@ -142,9 +142,9 @@ public sealed class HotCallDispatcherIdleTests
     }
 
     [Fact]
-    public async Task OutputBetweenCalls_GoesToTheLogAndIsNeverRefused()
+    public async Task OutputBetweenCalls_GoesToTheLogAndIsNeverRefused_PastTheRateLimitLinesAreCounted()
     {
-        await using var sut = HotPoolHarness.Create();
+        await using var sut = HotPoolHarness.CreateWithFakeTime();
         using (await sut.InvokeAsync(HotPoolHarness.Call()))
         {
         }
@@ -153,10 +153,11 @@ public sealed class HotCallDispatcherIdleTests
         container.WriteStderr("partial ");
         container.WriteStderr("line\r\n");
         await Eventually.HoldsAsync(
-            () => sut.Logs.WithEvent(208).Any(e => e.Message.EndsWith("stderr] partial line", StringComparison.Ordinal)),
+            () => sut.Logs.WithEvent(350).Any(e => e.Message.EndsWith("stderr] partial line", StringComparison.Ordinal)),
             "the split line logged whole");
 
-        // A log provider that stalls: the container's writes must still return at once, and lines are dropped.
+        // A log provider that stalls: the container's writes must still return at once. Past the container's rate
+        // limit (a burst of 200 lines, one of them taken above) lines are dropped and counted.
         using var gate = new ManualResetEventSlim(false);
         sut.Logs.Gate = gate;
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -168,7 +169,13 @@ public sealed class HotCallDispatcherIdleTests
 
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
         gate.Set();
-        await Eventually.HoldsAsync(() => sut.Logs.WithEvent(210).Count > 0, "dropped lines reported");
-        sut.Logs.WithEvent(208).Count.ShouldBeLessThan(10_001);
+
+        // Once the limit lifts, the next line carries the count of those dropped.
+        sut.FakeTime.Advance(TimeSpan.FromSeconds(1));
+        container.WriteStdout("after the limit\n");
+        await Eventually.HoldsAsync(() => sut.Logs.WithEvent(350).Any(e => e.Message.EndsWith("stdout] after the limit", StringComparison.Ordinal)), "the line after the limit logged");
+        var logged = sut.Logs.WithEvent(350).Count(e => e.Message.Contains("] idle line ", StringComparison.Ordinal));
+        logged.ShouldBe(199);
+        sut.Logs.WithEvent(352).Single().Message.ShouldStartWith($"{10_000 - logged} lines of function ");
     }
 }

@@ -11,7 +11,7 @@ internal sealed class ListLoggerFactory : ILoggerFactory
     /// <summary>When set, logging event <see cref="BlockedEvent"/> blocks until the gate opens (a slow log provider).</summary>
     public ManualResetEventSlim? Gate { get; set; }
 
-    public int BlockedEvent { get; set; } = 208;
+    public int BlockedEvent { get; set; } = 350;
 
     public IReadOnlyList<LogEntry> WithEvent(int eventId) => [.. Entries.Where(e => e.EventId == eventId)];
 
