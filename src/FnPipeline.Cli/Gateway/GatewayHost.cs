@@ -12,6 +12,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace FnPipeline.Cli.Gateway;
 
@@ -65,10 +67,23 @@ internal static class GatewayHost
         services.AddSingleton(functions);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(FnPipelineMeter.Name, GatewayMetrics.MeterName)
-            // Scrapes read the instruments as they are now (the exporter's default caches a scrape for 300 ms).
-            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(FnPipelineMeter.Name, GatewayMetrics.MeterName)
+                // Scrapes read the instruments as they are now (the exporter's default caches a scrape for 300 ms).
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        if (ExportsTraces(builder.Configuration))
+        {
+            // Only then: with no listener the executor's spans cost nothing. The exporter reads the standard OTEL_*
+            // variables (endpoint, protocol, headers, batch delay) itself.
+            // ASP.NET Core's request span is the call span's parent: without a listener on it, it would be created
+            // unsampled and take the executor's spans down with it.
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(AspNetCoreActivitySource, FnPipelineTelemetry.ActivitySourceName)
+                .AddOtlpExporter());
+        }
+
         services.AddSingleton(new EngineProbe(ExecutorSetup.ResolveEndpoint(options)));
         services.AddSingleton<IFnExecutor>(provider => FnExecutor.Create(
             options,
@@ -81,6 +96,17 @@ internal static class GatewayHost
         MapRoutes(app);
         return app;
     }
+
+    /// <summary>The OpenTelemetry resource's <c>service.name</c> of the gateway's traces and metrics.</summary>
+    public const string ServiceName = "fnpipe";
+
+    /// <summary>The activity source of ASP.NET Core's hosting (one span per request).</summary>
+    private const string AspNetCoreActivitySource = "Microsoft.AspNetCore";
+
+    /// <summary>Traces go out over OTLP when the standard endpoint variable names a collector.</summary>
+    public static bool ExportsTraces(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+        || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
 
     /// <summary>Time the answers of calls cut at the drain timeout get before Kestrel closes their connections.</summary>
     public static readonly TimeSpan AnswerGrace = TimeSpan.FromSeconds(5);
