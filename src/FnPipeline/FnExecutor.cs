@@ -37,20 +37,21 @@ public sealed class FnExecutor : IFnExecutor
         FnPipelineMetrics? metrics = null)
     {
         FnPipelineOptionsValidator.ThrowIfInvalid(options);
+        var logs = loggerFactory ?? NullLoggerFactory.Instance;
+        var time = timeProvider ?? TimeProvider.System;
         _options = options;
         _driver = driver;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FnExecutor>();
+        _time = time;
+        _logger = logs.CreateLogger<FnExecutor>();
         _metrics = metrics ?? new FnPipelineMetrics();
 
         // The containers gauge is the removal queue's tracked set: created until the engine confirms them gone.
         driver.Tracker.CountChanged = _metrics.ContainersChanged;
         InstanceId = options.InstanceId ?? ExecutorFactory.NewInstanceId();
         var specs = new ContainerSpecFactory(options, InstanceId);
-        _coldStderr = new ColdStderrLog((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(FunctionLog.Category), timeProvider ?? TimeProvider.System);
-        _time = timeProvider ?? TimeProvider.System;
-        _cold = new ColdCallPipeline(driver, options, specs, _metrics, timeProvider ?? TimeProvider.System, _logger);
-        var time = timeProvider ?? TimeProvider.System;
-        hotFactory ??= (s, m) => HotCallDispatcher.Create(driver, options, s, m, time, loggerFactory ?? NullLoggerFactory.Instance);
+        _coldStderr = new ColdStderrLog(logs.CreateLogger(FunctionLog.Category), time);
+        _cold = new ColdCallPipeline(driver, options, specs, _metrics, time, _logger);
+        hotFactory ??= (s, m) => HotCallDispatcher.Create(driver, options, s, m, time, logs);
         _hot = hotFactory(specs, _metrics);
         PipelineLog.ExecutorStarted(_logger, InstanceId, options.MaxContainers, options.MaxQueuedCalls);
     }
