@@ -179,7 +179,8 @@ public sealed class HotTestFunctionTests(DockerEngineFixture engine)
         result.Error.StatusCode.ShouldBe(504);
         result.Error.Message.ShouldStartWith("Timed out: the container did not start within 1 s (queue ");
         var timings = result.Timings;
-        (timings.Queue + timings.Image + timings.Create + timings.AttachStart).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1));
+        // The stages account for the bound, up to the moments between them that no stage measures (seen: 0.9992 s).
+        (timings.Queue + timings.Image + timings.Create + timings.AttachStart).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900));
 
         // The launch goes on without its caller, fails at its own socket bound and removes what it made.
         await EventuallyAsync(async () => (await kit.ContainersAsync()).Count == 0 && kit.SocketDirectories().Count == 0, "container and directory removed");
