@@ -18,6 +18,7 @@ public class ColdPipelineBenchmark
     private readonly byte[] _payload = new byte[1024];
     private FnPipelineOptions _options = null!;
     private EchoFakeDriver _driver = null!;
+    private ExecutorSettings _settings = null!;
     private ContainerSpecFactory _specs = null!;
     private FnExecutor _executor = null!;
     private FunctionCall _call = null!;
@@ -30,7 +31,8 @@ public class ColdPipelineBenchmark
     {
         _options = new FnPipelineOptions { InstanceId = "bench", MaxContainers = 16 };
         _driver = new EchoFakeDriver();
-        _specs = new ContainerSpecFactory(_options, "bench");
+        _settings = ExecutorSettings.Resolve(_options);
+        _specs = new ContainerSpecFactory(_settings);
         _executor = new FnExecutor(_options, _driver, hotFactory: null, loggerFactory: null, timeProvider: null);
         _call = new FunctionCall { Image = "fnpipeline/busybox:latest", Command = ["cat"], Input = CallInput.FromBytes(_payload) };
     }
@@ -52,11 +54,12 @@ public class ColdPipelineBenchmark
     private async Task DirectCallAsync()
     {
         var callId = Guid.CreateVersion7().ToString("N");
-        var spec = _specs.ForColdCall(_call, callId);
+        var resolved = _settings.Calls.Resolve(_call, callId);
+        var spec = _specs.ForColdCall(resolved);
         await _driver.EnsureImageAsync(spec.Image, _call.RegistryCredentials);
         var container = await _driver.CreateContainerAsync(spec);
-        using var stdout = new StdoutSink(_options.MaxOutputBytes);
-        using var stderr = new StderrSink(_options.MaxStderrBytes);
+        using var stdout = new StdoutSink(resolved.MaxOutputBytes);
+        using var stderr = new StderrSink(resolved.MaxStderrBytes);
         var running = await container.AttachAndStartAsync(new ContainerIo { Input = _call.Input, Stdout = stdout, Stderr = stderr });
         var exit = await running.WaitAsync();
         using var result = new InvocationResult(callId, exit.ExitCode == 0 ? InvocationStatus.Success : InvocationStatus.Error, null, stdout.Detach(), new StageTimings())

@@ -99,8 +99,9 @@ internal static class FakeEngine
     {
         private readonly ConcurrentDictionary<string, Lazy<Task>> _started = new(StringComparer.Ordinal);
 
-        public async Task<InvocationResult> InvokeAsync(FunctionCall call, string callId, CancellationToken cancellationToken = default)
+        public async Task<InvocationResult> InvokeAsync(ResolvedCall resolved, CancellationToken cancellationToken = default)
         {
+            var (call, callId) = (resolved.Call, resolved.CallId);
             var key = call.Image + "|" + string.Join(',', call.Environment.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
             await _started.GetOrAdd(key, _ => new Lazy<Task>(() => DelayAsync(HotStartMs, CancellationToken.None))).Value.WaitAsync(cancellationToken);
             await DelayAsync(HotCallMs, cancellationToken);

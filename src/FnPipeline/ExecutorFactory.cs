@@ -9,14 +9,17 @@ namespace FnPipeline;
 /// <summary>Wires the Docker driver and the hot pool into an executor.</summary>
 internal static class ExecutorFactory
 {
-    public static FnExecutor CreateDocker(FnPipelineOptions options, ILoggerFactory? loggerFactory, TimeProvider time, IMeterFactory? meterFactory = null)
+    /// <summary>
+    /// Checks what the settings name on disk (<see cref="StartupChecks"/>), then makes the driver and the executor
+    /// from the same settings, so that both use its one instance id.
+    /// </summary>
+    public static FnExecutor CreateDocker(ExecutorSettings settings, ILoggerFactory? loggerFactory, TimeProvider time, IMeterFactory? meterFactory = null)
     {
+        StartupChecks.ThrowIfUnusable(settings);
         loggerFactory ??= NullLoggerFactory.Instance;
-        // The driver labels containers and the executor names them: both must use one id.
-        options.InstanceId ??= NewInstanceId();
-        // Options were validated by the caller, so the executor takes ownership of the driver without throwing.
-        return new FnExecutor(options, new DockerContainerDriver(options, loggerFactory, time), hotFactory: null, loggerFactory, time, new FnPipelineMetrics(meterFactory));
-    }
 
-    internal static string NewInstanceId() => Guid.NewGuid().ToString("N")[..12];
+        // Settings were checked above, so the executor takes ownership of the driver without throwing.
+        var driver = new DockerContainerDriver(settings.Driver, loggerFactory, time, client: null);
+        return new FnExecutor(settings, driver, hotFactory: null, loggerFactory, time, new FnPipelineMetrics(meterFactory));
+    }
 }

@@ -16,7 +16,7 @@ namespace FnPipeline;
 public sealed class FnExecutor : IFnExecutor
 {
     private readonly IContainerDriver _driver;
-    private readonly FnPipelineOptions _options;
+    private readonly ExecutorSettings _settings;
     private readonly ColdCallPipeline _cold;
     private readonly ColdStderrLog _coldStderr;
     private readonly TimeProvider _time;
@@ -28,6 +28,7 @@ public sealed class FnExecutor : IFnExecutor
     private readonly TaskCompletionSource _disposal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
+    /// <summary>For tests: validates and resolves <paramref name="options"/>, then as the constructor below.</summary>
     internal FnExecutor(
         FnPipelineOptions options,
         IContainerDriver driver,
@@ -35,11 +36,27 @@ public sealed class FnExecutor : IFnExecutor
         ILoggerFactory? loggerFactory,
         TimeProvider? timeProvider,
         FnPipelineMetrics? metrics = null)
+        : this(ExecutorSettings.Resolve(options), driver, hotFactory, loggerFactory, timeProvider, metrics)
     {
-        FnPipelineOptionsValidator.ThrowIfInvalid(options);
+    }
+
+    /// <summary>
+    /// An executor on <paramref name="driver"/>, which must have been made from the same <paramref name="settings"/>
+    /// (one instance id for the executor, its container names and the driver's labels).
+    /// </summary>
+    internal FnExecutor(
+        ExecutorSettings settings,
+        IContainerDriver driver,
+        Func<ContainerSpecFactory, FnPipelineMetrics, IHotCallDispatcher>? hotFactory,
+        ILoggerFactory? loggerFactory,
+        TimeProvider? timeProvider,
+        FnPipelineMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(driver);
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         var time = timeProvider ?? TimeProvider.System;
-        _options = options;
+        _settings = settings;
         _driver = driver;
         _time = time;
         _logger = logs.CreateLogger<FnExecutor>();
@@ -47,13 +64,13 @@ public sealed class FnExecutor : IFnExecutor
 
         // The containers gauge is the removal queue's tracked set: created until the engine confirms them gone.
         driver.Tracker.CountChanged = _metrics.ContainersChanged;
-        InstanceId = options.InstanceId ?? ExecutorFactory.NewInstanceId();
-        var specs = new ContainerSpecFactory(options, InstanceId);
+        InstanceId = settings.InstanceId;
+        var specs = new ContainerSpecFactory(settings);
         _coldStderr = new ColdStderrLog(logs.CreateLogger(FunctionLog.Category), time);
-        _cold = new ColdCallPipeline(driver, options, specs, _metrics, time, _logger);
-        hotFactory ??= (s, m) => HotCallDispatcher.Create(driver, options, s, m, time, logs);
+        _cold = new ColdCallPipeline(driver, settings.Cold, specs, _metrics, time, _logger);
+        hotFactory ??= (s, m) => HotCallDispatcher.Create(driver, settings.Hot, s, m, time, logs);
         _hot = hotFactory(specs, _metrics);
-        PipelineLog.ExecutorStarted(_logger, InstanceId, options.MaxContainers, options.MaxQueuedCalls);
+        PipelineLog.ExecutorStarted(_logger, InstanceId, settings.Cold.MaxContainers, settings.Cold.MaxQueuedCalls);
     }
 
     /// <inheritdoc />
@@ -66,7 +83,8 @@ public sealed class FnExecutor : IFnExecutor
     internal int ColdQueuedCalls => _cold.QueuedCalls;
 
     /// <summary>
-    /// Creates an executor on the Docker engine that <paramref name="options"/> names. Validates the options. Its meter
+    /// Creates an executor on the Docker engine that <paramref name="options"/> names. Validates the options, copies them
+    /// (later edits do not reach the executor) and checks that the directories and files they name are usable. Its meter
     /// <see cref="FnPipelineMeter.Name"/> comes from <paramref name="meterFactory"/> (a host's, from DI) when given.
     /// </summary>
     public static FnExecutor Create(
@@ -75,9 +93,7 @@ public sealed class FnExecutor : IFnExecutor
         TimeProvider? timeProvider = null,
         IMeterFactory? meterFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        FnPipelineOptionsValidator.ThrowIfInvalid(options);
-        return ExecutorFactory.CreateDocker(options, loggerFactory, timeProvider ?? TimeProvider.System, meterFactory);
+        return ExecutorFactory.CreateDocker(ExecutorSettings.Resolve(options), loggerFactory, timeProvider ?? TimeProvider.System, meterFactory);
     }
 
     /// <inheritdoc />
@@ -111,6 +127,7 @@ public sealed class FnExecutor : IFnExecutor
         FunctionCallValidator.ThrowIfInvalid(call);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var callId = string.IsNullOrEmpty(call.CallId) ? Guid.CreateVersion7().ToString("N") : call.CallId;
+        var resolved = _settings.Calls.Resolve(call, callId);
         using var activity = CallActivity.StartCall(call, callId);
         var started = _time.GetTimestamp();
         try
@@ -119,11 +136,11 @@ public sealed class FnExecutor : IFnExecutor
             InvocationResult result;
             if (call.Format == FunctionFormat.HttpStream)
             {
-                result = await _hot.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
+                result = await _hot.InvokeAsync(resolved, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                result = await _cold.InvokeAsync(call, callId, cancellationToken).ConfigureAwait(false);
+                result = await _cold.InvokeAsync(resolved, cancellationToken).ConfigureAwait(false);
                 _coldStderr.Write(call, result);
             }
 
@@ -191,7 +208,7 @@ public sealed class FnExecutor : IFnExecutor
     private async Task DisposeCoreAsync()
     {
         PipelineLog.Draining(_logger, InstanceId, _cold.InFlight);
-        var drain = _options.DrainTimeout;
+        var drain = _settings.DrainTimeout;
         var hot = _hot.DisposeAsync(drain).AsTask();
         await _cold.DisposeAsync(drain).ConfigureAwait(false);
         await hot.ConfigureAwait(false);

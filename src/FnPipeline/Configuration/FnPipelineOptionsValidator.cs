@@ -5,7 +5,8 @@ namespace FnPipeline;
 
 /// <summary>
 /// Validates <see cref="FnPipelineOptions"/> at start-up: ranges (DataAnnotations) and the rules between fields,
-/// reporting every problem at once.
+/// reporting every problem at once. Reads no file: whether the socket directory and the image tarball exist is
+/// checked when the executor is created.
 /// </summary>
 public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOptions>
 {
@@ -30,11 +31,6 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
         AddAnnotationProblems(problems, options.Ulimits, "Ulimits.");
         CheckTimes(problems, options);
         CheckHot(problems, options.Hot);
-        if (options.ImageLoadFile is { } file && !File.Exists(file))
-        {
-            problems.Add($"ImageLoadFile '{file}' does not exist");
-        }
-
         if (options.MinimumDockerVersion is { } version && !Version.TryParse(version, out _))
         {
             problems.Add($"MinimumDockerVersion '{version}' is not a version like 20.10.0");
@@ -93,22 +89,11 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
         }
 
         var baseDirectory = hot.SocketBaseDirectory ?? Path.GetTempPath();
-        if (!Directory.Exists(baseDirectory))
-        {
-            problems.Add($"Hot.SocketBaseDirectory '{baseDirectory}' does not exist");
-            return;
-        }
-
         var socketPath = Path.Join(Path.GetFullPath(baseDirectory), new string('x', SocketDirectoryNameLength), "lsnr.sock");
         var bytes = System.Text.Encoding.UTF8.GetByteCount(socketPath);
         if (bytes > MaxSocketPathBytes)
         {
             problems.Add($"Hot.SocketBaseDirectory '{baseDirectory}' is too long: socket paths under it take {bytes} bytes, more than the {MaxSocketPathBytes} a unix socket address holds");
-        }
-
-        if (!IsWritable(baseDirectory))
-        {
-            problems.Add($"Hot.SocketBaseDirectory '{baseDirectory}' is not writable");
         }
     }
 
@@ -118,21 +103,6 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
         if (FunctionCallValidator.TimeoutProblem(value) is { } problem)
         {
             problems.Add($"{name} {problem}");
-        }
-    }
-
-    private static bool IsWritable(string directory)
-    {
-        try
-        {
-            var probe = Path.Join(directory, $".fnpipeline-probe-{Guid.NewGuid():N}");
-            Directory.CreateDirectory(probe);
-            Directory.Delete(probe);
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
         }
     }
 

@@ -14,7 +14,7 @@ public static class FnPipelineServiceCollectionExtensions
 {
     /// <summary>
     /// Adds a singleton <see cref="IFnExecutor"/> (and <see cref="FnExecutor"/>) configured by <paramref name="configure"/>.
-    /// Options are validated when the host starts (<c>ValidateOnStart</c>) and again when the executor is created.
+    /// Options are validated once: when the host starts (<c>ValidateOnStart</c>), or else when the executor is created.
     /// </summary>
     public static IServiceCollection AddFnPipeline(this IServiceCollection services, Action<FnPipelineOptions>? configure = null)
     {
@@ -28,8 +28,9 @@ public static class FnPipelineServiceCollectionExtensions
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FnPipelineOptions>, FnPipelineOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => FnExecutor.Create(
-            provider.GetRequiredService<IOptions<FnPipelineOptions>>().Value,
+        // The monitor's value is the one ValidateOnStart validated (it caches it): it is not validated again.
+        services.TryAddSingleton(provider => ExecutorFactory.CreateDocker(
+            ExecutorSettings.FromValidated(provider.GetRequiredService<IOptionsMonitor<FnPipelineOptions>>().CurrentValue),
             provider.GetService<ILoggerFactory>(),
             provider.GetRequiredService<TimeProvider>(),
             // Hosts register one (AddMetrics); the meter is then the host's, as .NET's own meters are.

@@ -29,11 +29,6 @@ internal sealed class DockerContainerDriver : IContainerDriver
     private PreForkPool? _pool;
     private int _disposed;
 
-    public DockerContainerDriver(FnPipelineOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
-        : this(DockerDriverSettings.From(options), loggerFactory, timeProvider, client: null)
-    {
-    }
-
     /// <summary>Uses <paramref name="client"/> when given (not disposed by the driver); otherwise creates and owns one.</summary>
     public DockerContainerDriver(DockerDriverSettings settings, ILoggerFactory loggerFactory, TimeProvider timeProvider, IDockerClient? client)
     {

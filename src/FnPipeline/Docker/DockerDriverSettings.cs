@@ -1,6 +1,9 @@
 namespace FnPipeline.Docker;
 
-/// <summary>The driver's snapshot of <see cref="FnPipelineOptions"/>, taken at construction so later edits cannot half-apply.</summary>
+/// <summary>
+/// The driver's part of <see cref="ExecutorSettings"/>, derived from the validated options once. Its defaults are the
+/// options' (<see cref="FnPipelineOptions"/>): none is written out here.
+/// </summary>
 internal sealed record DockerDriverSettings
 {
     public required string InstanceId { get; init; }
@@ -11,13 +14,13 @@ internal sealed record DockerDriverSettings
 
     public string? DockerAuthJson { get; init; }
 
-    public bool ReapOrphans { get; init; } = true;
+    public bool ReapOrphans { get; init; }
 
     /// <summary>Time between reaping passes after the one at start-up.</summary>
-    public TimeSpan ReapInterval { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ReapInterval { get; init; }
 
     /// <summary>Where the owner lock lives: the hot pool's socket base directory, so that its markers sit beside them.</summary>
-    public string OwnerDirectory { get; init; } = Path.GetTempPath();
+    public string OwnerDirectory { get; init; } = "";
 
     /// <summary>The owner labels every container of this driver carries; empty when no owner lock could be taken.</summary>
     public IReadOnlyDictionary<string, string> OwnerLabels { get; init; } = new Dictionary<string, string>();
@@ -38,14 +41,14 @@ internal sealed record DockerDriverSettings
     /// <summary>Name (as the engine spells it) and value of every ulimit that is set.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> Ulimits { get; init; } = [];
 
-    public int MaxConcurrentRemovals { get; init; } = 8;
+    public int MaxConcurrentRemovals { get; init; }
 
     /// <summary><see cref="FnPipelineOptions.RemovalDrainTimeout"/>.</summary>
-    public TimeSpan RemovalDrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RemovalDrainTimeout { get; init; }
 
-    public TimeSpan HealthcheckPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan HealthcheckPollInterval { get; init; }
 
-    public TimeSpan PullTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan PullTimeout { get; init; }
 
     public TimeSpan StatsDelay { get; init; }
 
@@ -53,7 +56,7 @@ internal sealed record DockerDriverSettings
 
     public int PreForkSize { get; init; }
 
-    public string PreForkImage { get; init; } = "fnpipeline/busybox:latest";
+    public string PreForkImage { get; init; } = "";
 
     public IReadOnlyList<string> PreForkCommand { get; init; } = [];
 
@@ -70,13 +73,14 @@ internal sealed record DockerDriverSettings
     /// <summary><see cref="FnPipelineOptions.DockerEndpoint"/>, resolved later against <c>DOCKER_HOST</c>.</summary>
     public string? DockerEndpoint { get; init; }
 
-    public static DockerDriverSettings From(FnPipelineOptions options)
+    /// <summary>Called by <see cref="ExecutorSettings.FromValidated"/> only, with the executor's one instance id.</summary>
+    internal static DockerDriverSettings From(FnPipelineOptions options, string instanceId)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new DockerDriverSettings
         {
             DockerEndpoint = options.DockerEndpoint,
-            InstanceId = string.IsNullOrWhiteSpace(options.InstanceId) ? Guid.NewGuid().ToString("N") : options.InstanceId.Trim(),
+            InstanceId = instanceId,
             MinimumDockerVersion = string.IsNullOrWhiteSpace(options.MinimumDockerVersion) ? null : options.MinimumDockerVersion.Trim(),
             ImageLoadFile = string.IsNullOrWhiteSpace(options.ImageLoadFile) ? null : options.ImageLoadFile,
             DockerAuthJson = options.DockerAuthJson,
@@ -90,9 +94,9 @@ internal sealed record DockerDriverSettings
             ImageCleanMaxBytes = options.ImageCleanMaxSizeMB * 1024 * 1024,
             ImageCleanExemptTags = [.. options.ImageCleanExemptTags],
             Ulimits = UlimitsOf(options.Ulimits),
-            MaxConcurrentRemovals = Math.Max(1, options.MaxConcurrentRemovals),
+            MaxConcurrentRemovals = options.MaxConcurrentRemovals,
             RemovalDrainTimeout = options.RemovalDrainTimeout,
-            HealthcheckPollInterval = options.HealthcheckPollInterval > TimeSpan.Zero ? options.HealthcheckPollInterval : TimeSpan.FromMilliseconds(100),
+            HealthcheckPollInterval = options.HealthcheckPollInterval,
             PullTimeout = options.PullTimeout,
             StatsDelay = options.StatsDelay,
             PullProgress = options.ImagePullProgress,

@@ -1,44 +1,44 @@
 namespace FnPipeline.Driver;
 
 /// <summary>
-/// Turns a validated <see cref="FunctionCall"/> plus the executor's options into a <see cref="ContainerSpec"/>:
-/// defaults applied, the contract's environment added, the executor's labels set.
+/// Turns a <see cref="ResolvedCall"/> (defaults already applied) plus the executor's settings into a
+/// <see cref="ContainerSpec"/>: the contract's environment added, the executor's labels set.
 /// </summary>
-internal sealed class ContainerSpecFactory(FnPipelineOptions options, string instanceId)
+internal sealed class ContainerSpecFactory(ExecutorSettings settings)
 {
     public const string ManagedLabel = "fnpipeline.managed";
     public const string InstanceLabel = "fnpipeline.instance";
     public const string CallIdLabel = "fnpipeline.call-id";
     public const string FormatLabel = "fnpipeline.format";
 
-    public string InstanceId { get; } = instanceId;
-
-    public long MemoryMB(FunctionCall call) => call.MemoryMB > 0 ? call.MemoryMB : options.DefaultMemoryMB;
+    public string InstanceId { get; } = settings.InstanceId;
 
     /// <summary>A spec for a cold (default-format) call's container.</summary>
-    public ContainerSpec ForColdCall(FunctionCall call, string callId)
+    public ContainerSpec ForColdCall(ResolvedCall call)
     {
+        var callId = call.CallId;
         var environment = ContractEnvironment(call, callId);
-        AddUserEnvironment(environment, call);
+        AddUserEnvironment(environment, call.Call);
         return Build(call, $"fnpipeline-{InstanceId}-{callId}", environment, attachStdin: true, callId);
     }
 
     /// <summary>A spec for a hot (http-stream) container: socket directory bound at <c>/tmp/iofs</c>, stdin closed.</summary>
-    public ContainerSpec ForHotContainer(FunctionCall call, string containerName, string socketDirectory)
+    public ContainerSpec ForHotContainer(ResolvedCall call, string containerName, string socketDirectory)
     {
         var environment = ContractEnvironment(call, callId: null);
         environment.Add(new("FN_FORMAT", FunctionFormatNames.HttpStream));
         environment.Add(new("FN_LISTENER", $"unix:{ReservedNames.SocketMountPath}/lsnr.sock"));
-        AddUserEnvironment(environment, call);
+        AddUserEnvironment(environment, call.Call);
         var spec = Build(call, containerName, environment, attachStdin: false, callId: null);
         return spec with { Volumes = [.. spec.Volumes, new VolumeMount(socketDirectory, ReservedNames.SocketMountPath)] };
     }
 
-    private List<KeyValuePair<string, string>> ContractEnvironment(FunctionCall call, string? callId)
+    private static List<KeyValuePair<string, string>> ContractEnvironment(ResolvedCall resolved, string? callId)
     {
+        var call = resolved.Call;
         var environment = new List<KeyValuePair<string, string>>(call.Environment.Count + 10)
         {
-            new("FN_MEMORY", MemoryMB(call).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("FN_MEMORY", resolved.MemoryMB.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("FN_TYPE", "sync"),
             new("FN_APP_ID", call.AppId),
             new("FN_APP_NAME", call.AppName),
@@ -68,12 +68,13 @@ internal sealed class ContainerSpecFactory(FnPipelineOptions options, string ins
     }
 
     private ContainerSpec Build(
-        FunctionCall call,
+        ResolvedCall resolved,
         string name,
         List<KeyValuePair<string, string>> environment,
         bool attachStdin,
         string? callId)
     {
+        var call = resolved.Call;
         var labels = new Dictionary<string, string>(call.Labels, StringComparer.Ordinal)
         {
             [ManagedLabel] = "true",
@@ -93,18 +94,18 @@ internal sealed class ContainerSpecFactory(FnPipelineOptions options, string ins
             Environment = environment,
             Resources = new ContainerResources
             {
-                MemoryBytes = MemoryMB(call) * 1024 * 1024,
+                MemoryBytes = resolved.MemoryMB * 1024 * 1024,
                 MilliCpus = call.MilliCpus,
                 TmpFsMB = call.TmpFsMB,
-                TmpFsInodes = options.MaxTmpFsInodes,
+                TmpFsInodes = settings.MaxTmpFsInodes,
                 FsSizeMB = call.FsSizeMB,
-                PidsLimit = options.PidsLimit,
+                PidsLimit = settings.PidsLimit,
             },
             WorkingDirectory = call.WorkingDirectory,
             Volumes = call.Volumes,
             Labels = labels,
-            ReadOnlyRootFs = call.ReadOnlyRootFs ?? options.ReadOnlyRootFs,
-            Init = call.Init ?? options.EnableInit,
+            ReadOnlyRootFs = resolved.ReadOnlyRootFs,
+            Init = resolved.Init,
             Logging = call.LogDriver ?? LogDriverOptions.None,
             Network = call.Network,
             Hostname = Environment.MachineName,

@@ -14,7 +14,6 @@ namespace FnPipeline.HotPool;
 internal sealed partial class HotCallDispatcher : IHotCallDispatcher
 {
     private readonly HotPoolContext _context;
-    private readonly FnPipelineOptions _options;
     private readonly PoolRegistry _pools;
     private readonly ContainerBroker _broker;
     private readonly HotCallRunner _runner;
@@ -23,10 +22,9 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
     private int _closed;
     private Task? _disposal;
 
-    internal HotCallDispatcher(HotPoolContext context, FnPipelineOptions options)
+    internal HotCallDispatcher(HotPoolContext context)
     {
         _context = context;
-        _options = options;
         _pools = new PoolRegistry(context.Settings.MaxContainersPerFunction, context.Logger);
         _broker = new ContainerBroker(context, _pools, new HotContainerLauncher(context));
         _runner = new HotCallRunner(context, _broker);
@@ -49,23 +47,23 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
     /// <summary>Creates the hot pool the executor dispatches http-stream calls to.</summary>
     public static HotCallDispatcher Create(
         IContainerDriver driver,
-        FnPipelineOptions options,
+        HotPoolSettings settings,
         ContainerSpecFactory specs,
         FnPipelineMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(driver);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var settings = HotPoolSettings.From(options);
         var context = new HotPoolContext(driver, settings, specs, metrics, time, loggerFactory.CreateLogger<HotCallDispatcher>(), loggerFactory.CreateLogger(FunctionLog.Category));
-        return new HotCallDispatcher(context, options);
+        return new HotCallDispatcher(context);
     }
 
-    public async Task<InvocationResult> InvokeAsync(FunctionCall call, string callId, CancellationToken cancellationToken = default)
+    public async Task<InvocationResult> InvokeAsync(ResolvedCall resolved, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(resolved);
+        var (call, callId) = (resolved.Call, resolved.CallId);
         var submitted = _context.Time.GetTimestamp();
 
         // Counted before the closed check, so that disposal either sees this call or this call sees disposal.
@@ -81,14 +79,13 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
 
             // One state machine for the whole call: the key, the container, the exchange. The wait for a container is
             // bounded by the start bound; the call's timeout counts from when the request is sent.
-            var timeout = call.Timeout ?? _context.Settings.DefaultTimeout;
-            var acquisition = await AcquireAsync(call, cancellationToken).ConfigureAwait(false);
+            var acquisition = await AcquireAsync(resolved, cancellationToken).ConfigureAwait(false);
             if (acquisition.Container is not { } container)
             {
                 return result = NoContainer(callId, acquisition, submitted);
             }
 
-            result = await _runner.RunAsync(container, call, callId, timeout, Timings(acquisition, submitted), cancellationToken).ConfigureAwait(false);
+            result = await _runner.RunAsync(container, resolved, Timings(acquisition, submitted), cancellationToken).ConfigureAwait(false);
             RecordStages(call, result.Timings, launched: acquisition.Launch is not null);
             HotPoolLog.CallFinished(_context.Logger, callId, result.Status, container.ShortName);
             return result;
@@ -124,9 +121,9 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
     }
 
     /// <summary>Takes a container for the call, under an <c>acquire</c> span when tracing is on (launch stages nest in it).</summary>
-    private async ValueTask<Acquisition> AcquireAsync(FunctionCall call, CancellationToken cancellationToken)
+    private async ValueTask<Acquisition> AcquireAsync(ResolvedCall call, CancellationToken cancellationToken)
     {
-        var key = FunctionKey.Compute(call, _options);
+        var key = FunctionKey.Compute(call);
         var startTimeout = _context.Settings.CallStartTimeout;
         if (CallActivity.CurrentCall() is null)
         {

@@ -15,10 +15,10 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
     private static readonly Action<object?> AbortForCaller = static state => ((HotContainer)state!).AbortCall(CallAbortReason.Caller);
 
     public async Task<InvocationResult> RunAsync(
-        HotContainer container, FunctionCall call, string callId, TimeSpan timeout, StageTimings timings, CancellationToken cancellationToken)
+        HotContainer container, ResolvedCall resolved, StageTimings timings, CancellationToken cancellationToken)
     {
         var started = context.Time.GetTimestamp();
-        var maxBody = call.MaxOutputBytes > 0 ? call.MaxOutputBytes : context.Settings.MaxOutputBytes;
+        var (call, callId, timeout, maxBody) = (resolved.Call, resolved.CallId, resolved.Timeout, resolved.MaxOutputBytes);
         var token = container.BeginCall(callId, timeout);
 
         // Allocates only when the caller's token can be cancelled. Disposed before the container can go back to the
@@ -54,7 +54,7 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
         var end = Finish(container, timings, started);
         return failure is null
             ? Complete(container, callId, response, maxBody, end)
-            : await FailAsync(container, call, callId, failure, timeout, end).ConfigureAwait(false);
+            : await FailAsync(container, resolved, failure, timeout, end).ConfigureAwait(false);
     }
 
     /// <summary>Ends the call on the container and records the round trip; returns the output written meanwhile.</summary>
@@ -88,8 +88,9 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
     }
 
     private async Task<InvocationResult> FailAsync(
-        HotContainer container, FunctionCall call, string callId, Exception failure, TimeSpan timeout, CallEnd end)
+        HotContainer container, ResolvedCall call, Exception failure, TimeSpan timeout, CallEnd end)
     {
+        var callId = call.CallId;
         InvocationStatus status;
         FnError error;
         try
@@ -120,7 +121,7 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
         };
     }
 
-    private async Task<(InvocationStatus, FnError)> ReceiveFailureAsync(HotContainer container, FunctionCall call, string callId, Exception failure)
+    private async Task<(InvocationStatus, FnError)> ReceiveFailureAsync(HotContainer container, ResolvedCall call, string callId, Exception failure)
     {
         if (failure is HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded })
         {
@@ -139,12 +140,12 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
         catch (Exception ex)
         {
             throw new FnEngineException(
-                $"The engine failed while reading the state of the hot container of image '{call.Image}' after its call broke ({failure.Message}): {ex.Message}", ex);
+                $"The engine failed while reading the state of the hot container of image '{call.Call.Image}' after its call broke ({failure.Message}): {ex.Message}", ex);
         }
 
         if (exit is { OomKilled: true })
         {
-            return (InvocationStatus.Killed, CallOutcomes.OutOfMemory(context.Specs.MemoryMB(call)));
+            return (InvocationStatus.Killed, CallOutcomes.OutOfMemory(call.MemoryMB));
         }
 
         var detail = exit is null ? failure.Message : $"the container exited with code {exit.ExitCode} during the call";

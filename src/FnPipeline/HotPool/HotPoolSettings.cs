@@ -1,40 +1,35 @@
 namespace FnPipeline.HotPool;
 
-/// <summary>The options the hot pool uses, copied once at construction so that later changes cannot race it.</summary>
+/// <summary>The hot pool's part of <see cref="ExecutorSettings"/>, derived from the validated options once.</summary>
 internal sealed record HotPoolSettings
 {
     public required string SocketBaseDirectory { get; init; }
 
     /// <summary>From start until <c>lsnr.sock</c> must appear (<see cref="HotPoolOptions.StartTimeout"/>).</summary>
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public required TimeSpan StartTimeout { get; init; }
 
     /// <summary>A call's wait for a ready container, its launch included (<see cref="FnPipelineOptions.StartTimeout"/>).</summary>
-    public TimeSpan CallStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public required TimeSpan CallStartTimeout { get; init; }
 
-    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public required TimeSpan? PauseAfter { get; init; }
 
-    public TimeSpan? PauseAfter { get; init; }
+    public required int MaxContainersPerFunction { get; init; }
 
-    public int MaxContainersPerFunction { get; init; } = 8;
+    public required int MaxContainers { get; init; }
 
-    public int MaxContainers { get; init; } = 64;
+    public required int MaxResponseHeaderBytes { get; init; }
 
-    public int MaxResponseHeaderBytes { get; init; } = 64 * 1024;
-
-    public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    public long MaxOutputBytes { get; init; } = 64L * 1024 * 1024;
-
-    public int MaxStderrBytes { get; init; } = 1024 * 1024;
+    /// <summary>Stderr kept per container and call (<see cref="FnPipelineOptions.MaxStderrBytes"/>).</summary>
+    public required int MaxStderrBytes { get; init; }
 
     /// <summary>How long in-flight calls may finish after disposal begins.</summary>
-    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public required TimeSpan DrainTimeout { get; init; }
 
-    /// <summary>Bound on one pause or unpause; Fn used 5 s for freeze and thaw.</summary>
+    /// <summary>Bound on one pause or unpause; Fn used 5 s for freeze and thaw. Not an option.</summary>
     public TimeSpan PauseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a failed call waits for the engine to report the container's exit, to name its code.
-    /// Only a broken exchange pays it; a loaded engine can take over a second to report a crash.</summary>
+    /// Only a broken exchange pays it; a loaded engine can take over a second to report a crash. Not an option.</summary>
     public TimeSpan ExitReportGrace { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The full path of the socket base directory (the temp directory by default); the owner lock lives there too.</summary>
@@ -44,7 +39,9 @@ internal sealed record HotPoolSettings
         return Path.GetFullPath(hot.SocketBaseDirectory ?? Path.GetTempPath());
     }
 
-    public static HotPoolSettings From(FnPipelineOptions options)
+    /// <summary>Called by <see cref="ExecutorSettings.FromValidated"/> only. Per-call defaults (timeout, output, idle
+    /// timeout) are not here: <see cref="CallDefaults"/> resolves them into each <see cref="ResolvedCall"/>.</summary>
+    internal static HotPoolSettings From(FnPipelineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var hot = options.Hot;
@@ -53,13 +50,10 @@ internal sealed record HotPoolSettings
             SocketBaseDirectory = ResolveSocketBaseDirectory(hot),
             StartTimeout = hot.StartTimeout,
             CallStartTimeout = options.StartTimeout,
-            IdleTimeout = hot.IdleTimeout,
             PauseAfter = hot.PauseAfter,
             MaxContainersPerFunction = hot.MaxContainersPerFunction,
             MaxContainers = hot.MaxContainers,
             MaxResponseHeaderBytes = hot.MaxResponseHeaderBytes,
-            DefaultTimeout = options.DefaultTimeout,
-            MaxOutputBytes = options.MaxOutputBytes,
             MaxStderrBytes = options.MaxStderrBytes,
             DrainTimeout = options.DrainTimeout,
         };

@@ -24,6 +24,9 @@ internal sealed class ColdCallContext : IResettable
         _onStartExpired = DeliverStartTimeout;
     }
 
+    /// <summary>The call with its limits resolved against the executor's defaults.</summary>
+    public ResolvedCall Resolved { get; private set; } = null!;
+
     public FunctionCall Call { get; private set; } = null!;
 
     public ContainerSpec Spec { get; private set; } = null!;
@@ -68,24 +71,23 @@ internal sealed class ColdCallContext : IResettable
 
     /// <summary>
     /// Sets the call up at its submission: from now on the start bound runs (<paramref name="startTimeout"/>); the call's
-    /// <paramref name="timeout"/> replaces it once the engine's start returned (<see cref="OnStarted"/>).
+    /// timeout replaces it once the engine's start returned (<see cref="OnStarted"/>).
     /// </summary>
     public void Initialize(
-        FunctionCall call,
+        ResolvedCall call,
         ContainerSpec spec,
-        string callId,
         TimeSpan startTimeout,
-        TimeSpan timeout,
         TimeProvider time,
         CancellationToken callerToken,
         CancellationToken shutdownToken)
     {
-        Call = call;
+        Resolved = call;
+        Call = call.Call;
         Spec = spec;
-        CallId = callId;
+        CallId = call.CallId;
         CallerToken = callerToken;
         ShutdownToken = shutdownToken;
-        Timeout = timeout;
+        Timeout = call.Timeout;
         _time = time;
         EnqueuedAt = time.GetTimestamp();
         Cancellation = CancellationTokenSource.CreateLinkedTokenSource(callerToken, shutdownToken);
@@ -177,6 +179,7 @@ internal sealed class ColdCallContext : IResettable
         IsFinished = false;
         HoldsContainerSlot = false;
         IsQueued = false;
+        Resolved = null!;
         Call = null!;
         Spec = null!;
         CallId = "";

@@ -21,7 +21,6 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ObjectPool<ColdCallContext> _contexts;
     private readonly TimeSpan _startTimeout;
-    private readonly TimeSpan _defaultTimeout;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TransformBlock<ColdCallContext, ColdCallContext> _head;
     private readonly ActionBlock<ColdCallContext> _cleanup;
@@ -30,7 +29,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
 
     public ColdCallPipeline(
         IContainerDriver driver,
-        FnPipelineOptions options,
+        ColdLaneSettings settings,
         ContainerSpecFactory specs,
         FnPipelineMetrics metrics,
         TimeProvider time,
@@ -40,17 +39,16 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _startTimeout = options.StartTimeout;
-        _defaultTimeout = options.DefaultTimeout;
-        _slots = new ContainerSlots(options.MaxContainers, options.MaxQueuedCalls, metrics);
+        _startTimeout = settings.StartTimeout;
+        _slots = new ContainerSlots(settings.MaxContainers, settings.MaxQueuedCalls, metrics);
         _contexts = new DefaultObjectPool<ColdCallContext>(
-            new DefaultPooledObjectPolicy<ColdCallContext>(), options.MaxContainers + options.Stages.BufferPerStage * 5);
+            new DefaultPooledObjectPolicy<ColdCallContext>(), settings.MaxContainers + settings.BufferPerStage * 5);
 
-        var stages = options.Stages;
+        var stages = settings;
         _head = StageBlock(new EnsureImageStage(driver), stages.ImageParallelism, stages.BufferPerStage);
         var create = StageBlock(new CreateContainerStage(driver, _slots), stages.CreateParallelism, stages.BufferPerStage);
-        var start = StageBlock(new AttachStartStage(options), stages.StartParallelism, stages.BufferPerStage);
-        var wait = StageBlock(new WaitStage(specs), stages.RunParallelism, stages.BufferPerStage);
+        var start = StageBlock(new AttachStartStage(), stages.StartParallelism, stages.BufferPerStage);
+        var wait = StageBlock(new WaitStage(), stages.RunParallelism, stages.BufferPerStage);
         var cleanupStage = new CleanupStage(_slots, metrics, time, logger);
         _cleanup = new ActionBlock<ColdCallContext>(
             context => CleanupAsync(cleanupStage, context),
@@ -77,8 +75,9 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
     /// <summary>Completes when every stage has finished, after disposal.</summary>
     public Task Completion => _cleanup.Completion;
 
-    public async Task<InvocationResult> InvokeAsync(FunctionCall call, string callId, CancellationToken cancellationToken)
+    public async Task<InvocationResult> InvokeAsync(ResolvedCall resolved, CancellationToken cancellationToken)
     {
+        var (call, callId) = (resolved.Call, resolved.CallId);
         var submitted = _time.GetTimestamp();
         if (Volatile.Read(ref _closed) != 0)
         {
@@ -93,8 +92,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         }
 
         var context = _contexts.Get();
-        context.Initialize(
-            call, _specs.ForColdCall(call, callId), callId, _startTimeout, call.Timeout ?? _defaultTimeout, _time, cancellationToken, _shutdown.Token);
+        context.Initialize(resolved, _specs.ForColdCall(resolved), _startTimeout, _time, cancellationToken, _shutdown.Token);
         context.IsQueued = true;
         context.Activity = CallActivity.CurrentCall();
         var result = context.Result;

@@ -25,7 +25,7 @@ internal static class DockerDriverTestKit
         configure?.Invoke(options);
 
         // Placeholders and other containers the driver makes itself carry the test-run labels too (leak check).
-        var settings = DockerDriverSettings.From(options) with { ExtraLabels = TestLabels() };
+        var settings = ExecutorSettings.Resolve(options).Driver with { ExtraLabels = TestLabels() };
         return new DockerContainerDriver(
             settings, loggerFactory ?? FileLoggerProvider.FromEnvironment() ?? NullLoggerFactory.Instance, TimeProvider.System, client: null);
     }

@@ -16,11 +16,12 @@ internal sealed class HotExecutorKit : IAsyncDisposable
     {
         Engine = engine;
         Options = options;
-        var driver = new DockerContainerDriver(options, logs, TimeProvider.System);
+        var settings = ExecutorSettings.Resolve(options);
+        var driver = new DockerContainerDriver(settings.Driver, logs, TimeProvider.System, client: null);
         Executor = new FnExecutor(
-            options,
+            settings,
             driver,
-            (specs, metrics) => Dispatcher = HotCallDispatcher.Create(driver, options, specs, metrics, TimeProvider.System, logs),
+            (specs, metrics) => Dispatcher = HotCallDispatcher.Create(driver, settings.Hot, specs, metrics, TimeProvider.System, logs),
             logs,
             TimeProvider.System);
     }

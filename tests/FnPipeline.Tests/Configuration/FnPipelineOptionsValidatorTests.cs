@@ -49,7 +49,6 @@ public sealed class FnPipelineOptionsValidatorTests
             "StatsDelay must be zero or more (or infinite: no stats), got -00:00:02",
             "Hot.PauseAfter (00:05:00) must be between zero and Hot.IdleTimeout (00:00:30)",
             "Hot.MaxContainersPerFunction (100) must not exceed Hot.MaxContainers (10)",
-            "Hot.SocketBaseDirectory '/does/not/exist' does not exist",
             "MinimumDockerVersion 'new' is not a version like 20.10.0",
         ]);
     }

@@ -5,6 +5,7 @@ namespace FnPipeline.Tests.HotPool;
 public sealed class FunctionKeyTests
 {
     private static readonly FnPipelineOptions Options = new();
+    private static readonly CallDefaults Defaults = CallDefaults.From(Options);
 
     private static FunctionCall CreateSut() => new()
     {
@@ -17,14 +18,14 @@ public sealed class FunctionKeyTests
 
     [Fact]
     public void Compute_SameCall_SameKey() =>
-        FunctionKey.Compute(CreateSut(), Options).ShouldBe(FunctionKey.Compute(CreateSut(), Options));
+        Key(CreateSut()).ShouldBe(Key(CreateSut()));
 
     [Fact]
     public void Compute_EnvironmentInAnotherOrder_SameKey()
     {
         var reordered = CreateSut() with { Environment = new Dictionary<string, string> { ["B"] = "2", ["A"] = "1" } };
 
-        FunctionKey.Compute(reordered, Options).ShouldBe(FunctionKey.Compute(CreateSut(), Options));
+        Key(reordered).ShouldBe(Key(CreateSut()));
     }
 
     [Fact]
@@ -38,7 +39,7 @@ public sealed class FunctionKeyTests
             Init = Options.EnableInit,
         };
 
-        FunctionKey.Compute(explicitDefaults, Options).ShouldBe(FunctionKey.Compute(CreateSut(), Options));
+        Key(explicitDefaults).ShouldBe(Key(CreateSut()));
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public sealed class FunctionKeyTests
             CallId = "c",
         };
 
-        FunctionKey.Compute(perCall, Options).ShouldBe(FunctionKey.Compute(CreateSut(), Options));
+        Key(perCall).ShouldBe(Key(CreateSut()));
     }
 
     public static TheoryData<string, Func<FunctionCall, FunctionCall>> Changes() => new()
@@ -88,10 +89,12 @@ public sealed class FunctionKeyTests
     {
         var changed = change(CreateSut());
 
-        FunctionKey.Compute(changed, Options).ShouldNotBe(FunctionKey.Compute(CreateSut(), Options), what);
+        Key(changed).ShouldNotBe(Key(CreateSut()), what);
     }
+
+    private static FunctionKey Key(FunctionCall call) => FunctionKey.Compute(Defaults.Resolve(call, "call"));
 
     [Fact]
     public void ToString_IsTwelveHexDigits() =>
-        FunctionKey.Compute(CreateSut(), Options).ToString().ShouldMatch("^[0-9a-f]{12}$");
+        Key(CreateSut()).ToString().ShouldMatch("^[0-9a-f]{12}$");
 }

@@ -14,10 +14,11 @@ public sealed class FunctionPoolTests : IDisposable
     public FunctionPoolTests()
     {
         Directory.CreateDirectory(_base);
-        var options = new FnPipelineOptions();
+        var options = new FnPipelineOptions { InstanceId = "unit" };
         options.Hot.SocketBaseDirectory = _base;
+        var settings = ExecutorSettings.Resolve(options);
         _context = new HotPoolContext(
-            new Fakes.FakeHotDriver(), HotPoolSettings.From(options), new ContainerSpecFactory(options, "unit"), _metrics, TimeProvider.System, NullLogger.Instance);
+            new Fakes.FakeHotDriver(), settings.Hot, new ContainerSpecFactory(settings), _metrics, TimeProvider.System, NullLogger.Instance);
     }
 
     [Theory]

@@ -14,20 +14,20 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
 {
     private const int StderrTailLines = 10;
 
-    public Launch Start(FunctionPool pool, FunctionCall call)
+    public Launch Start(FunctionPool pool, ResolvedCall call)
     {
         var launch = new Launch { Pool = pool };
         launch.Task = LaunchAsync(pool, call, launch.Timings);
         return launch;
     }
 
-    private async Task<HotContainer> LaunchAsync(FunctionPool pool, FunctionCall call, LaunchTimings timings)
+    private async Task<HotContainer> LaunchAsync(FunctionPool pool, ResolvedCall call, LaunchTimings timings)
     {
         HotContainer container;
         try
         {
             var directory = SocketDirectory.Create(context.Settings.SocketBaseDirectory, context.Driver.Owner);
-            container = new HotContainer(context, pool, directory, call.IdleTimeout ?? context.Settings.IdleTimeout);
+            container = new HotContainer(context, pool, directory, call.IdleTimeout);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -37,7 +37,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
 
         try
         {
-            HotPoolLog.Launching(context.Logger, container.ShortName, pool.Key, call.Image);
+            HotPoolLog.Launching(context.Logger, container.ShortName, pool.Key, call.Call.Image);
             await StartAsync(container, call, timings).ConfigureAwait(false);
             HotPoolLog.Ready(context.Logger, container.ShortName, pool.Key, timings.Total.TotalMilliseconds);
             return container;
@@ -49,7 +49,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         }
     }
 
-    private async Task StartAsync(HotContainer container, FunctionCall call, LaunchTimings timings)
+    private async Task StartAsync(HotContainer container, ResolvedCall call, LaunchTimings timings)
     {
         var shutdown = context.ShutdownToken;
         var time = context.Time;
@@ -57,7 +57,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         timings.Enter(LaunchStage.Image, started);
         using (CallActivity.StartStage(HotStageNames.EnsureImage))
         {
-            await context.Driver.EnsureImageAsync(call.Image, call.RegistryCredentials, shutdown).ConfigureAwait(false);
+            await context.Driver.EnsureImageAsync(call.Call.Image, call.Call.RegistryCredentials, shutdown).ConfigureAwait(false);
         }
 
         timings.Image = time.GetElapsedTime(started);
@@ -84,7 +84,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         using (CallActivity.StartStage(HotStageNames.AttachStart))
         using (var watcher = new SocketReadinessWatcher(container.Directory, time, context.Logger))
         {
-            container.Output.Identify(FunctionLog.FunctionLabel(call), handle.Id);
+            container.Output.Identify(FunctionLog.FunctionLabel(call.Call), handle.Id);
             var io = new ContainerIo { Input = null, Stdout = container.Output.Stdout, Stderr = container.Output.Stderr };
             var running = await handle.AttachAndStartAsync(io, shutdown).ConfigureAwait(false);
             var exit = container.AttachRunning(running);
@@ -97,7 +97,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         timings.Enter(LaunchStage.None, 0);
     }
 
-    private async Task WaitUntilListeningAsync(Task<SocketCheck> ready, Task<ContainerExit> exit, HotContainer container, FunctionCall call)
+    private async Task WaitUntilListeningAsync(Task<SocketCheck> ready, Task<ContainerExit> exit, HotContainer container, ResolvedCall call)
     {
         var startTimeout = context.Settings.StartTimeout;
         try
@@ -114,7 +114,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         {
             var info = await exit.ConfigureAwait(false);
             var tail = container.Output.StartupTail(StderrTailLines);
-            throw new FnCallException(HotOutcomes.InitExited(info.ExitCode, info.OomKilled, context.Specs.MemoryMB(call), tail));
+            throw new FnCallException(HotOutcomes.InitExited(info.ExitCode, info.OomKilled, call.MemoryMB, tail));
         }
 
         var check = await ready.ConfigureAwait(false);
@@ -124,7 +124,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         }
     }
 
-    private Exception Classify(Exception ex, HotContainer container, FunctionCall call)
+    private Exception Classify(Exception ex, HotContainer container, ResolvedCall call)
     {
         switch (ex)
         {
@@ -141,7 +141,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
                 return ex;
             default:
                 HotPoolLog.LaunchEngineFailure(context.Logger, container.Pool.Key, ex);
-                return new FnEngineException($"The engine failed while starting a hot container for image '{call.Image}': {ex.Message}", ex);
+                return new FnEngineException($"The engine failed while starting a hot container for image '{call.Call.Image}': {ex.Message}", ex);
         }
     }
 }

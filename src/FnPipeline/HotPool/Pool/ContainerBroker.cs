@@ -17,7 +17,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
     /// <summary>Calls on the slow path now (waiting for a container, a launch or a limit).</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    public ValueTask<Acquisition> AcquireAsync(FunctionKey key, FunctionCall call, TimeSpan waitLimit, CancellationToken cancellationToken)
+    public ValueTask<Acquisition> AcquireAsync(FunctionKey key, ResolvedCall call, TimeSpan waitLimit, CancellationToken cancellationToken)
     {
         var pool = pools.Get(key);
         while (pool.TryTakeIdle(out var container))
@@ -52,7 +52,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
     private async ValueTask<Acquisition> AcquireSlowAsync(
         FunctionKey key,
         FunctionPool pool,
-        FunctionCall call,
+        ResolvedCall call,
         TimeSpan waitLimit,
         (HotContainer Container, Task<bool> Activation)? pending,
         CancellationToken cancellationToken)
@@ -81,7 +81,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
                 : context.ShutdownToken.IsCancellationRequested ? Acquisition.Failed(InvocationStatus.Error, CallOutcomes.ShuttingDown())
                 : waiter.Launch is { } own
                     ? Acquisition.StartTimedOut(own.Timings.Snapshot(context.Time))
-                    : Acquisition.Failed(InvocationStatus.Error, TooBusy(call, waiter.Pool, waitLimit));
+                    : Acquisition.Failed(InvocationStatus.Error, TooBusy(call.Call, waiter.Pool, waitLimit));
         }
         finally
         {
@@ -93,7 +93,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
     /// One turn of the wait: take an idle container, else start (or collect) this call's launch, else wait for a
     /// token, a signal or the launch. <c>null</c> means "look again".
     /// </summary>
-    private async ValueTask<Acquisition?> StepAsync(Waiter waiter, FunctionCall call, CancellationToken cancellationToken)
+    private async ValueTask<Acquisition?> StepAsync(Waiter waiter, ResolvedCall call, CancellationToken cancellationToken)
     {
         if (!TryCount(waiter))
         {
@@ -163,7 +163,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         $"no container of {CallOutcomes.Subject(call)} became free within {waitLimit.TotalSeconds:0.###} s " +
         $"({pool.Live} of {pool.MaxContainers} per function, {context.Budget.Used} of {context.Budget.MaxContainers} in all)");
 
-    private Launch? TryLaunch(FunctionPool pool, FunctionCall call)
+    private Launch? TryLaunch(FunctionPool pool, ResolvedCall call)
     {
         switch (pool.TryReserveLaunch(context.Budget))
         {

@@ -9,13 +9,13 @@ namespace FnPipeline.HotPool;
 /// </summary>
 internal readonly record struct FunctionKey(ulong A, ulong B, ulong C, ulong D)
 {
-    public static FunctionKey Compute(FunctionCall call, FnPipelineOptions options)
+    public static FunctionKey Compute(ResolvedCall call)
     {
         var writer = new FunctionKeyWriter();
         try
         {
-            WriteContainerShape(ref writer, call, options);
-            WriteIdentity(ref writer, call, options);
+            WriteContainerShape(ref writer, call);
+            WriteIdentity(ref writer, call);
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(writer.Written, hash);
             return new FunctionKey(
@@ -33,12 +33,13 @@ internal readonly record struct FunctionKey(ulong A, ulong B, ulong C, ulong D)
     /// <summary>The first 12 hex digits, for logs.</summary>
     public override string ToString() => A.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)[..12];
 
-    private static void WriteContainerShape(ref FunctionKeyWriter writer, FunctionCall call, FnPipelineOptions options)
+    private static void WriteContainerShape(ref FunctionKeyWriter writer, ResolvedCall resolved)
     {
+        var call = resolved.Call;
         writer.Write(call.Image);
         writer.Write(call.Command);
         writer.Write(call.Environment);
-        writer.Write(call.MemoryMB > 0 ? call.MemoryMB : options.DefaultMemoryMB);
+        writer.Write(resolved.MemoryMB);
         writer.Write(call.MilliCpus);
         writer.Write(call.TmpFsMB);
         writer.Write(call.FsSizeMB);
@@ -52,15 +53,16 @@ internal readonly record struct FunctionKey(ulong A, ulong B, ulong C, ulong D)
         }
 
         writer.Write(call.Labels);
-        writer.Write(call.ReadOnlyRootFs ?? options.ReadOnlyRootFs ? 1 : 0);
-        writer.Write(call.Init ?? options.EnableInit ? 1 : 0);
+        writer.Write(resolved.ReadOnlyRootFs ? 1 : 0);
+        writer.Write(resolved.Init ? 1 : 0);
         writer.Write(call.LogDriver?.Type);
         writer.Write(call.LogDriver?.Config);
         writer.Write(call.Network);
     }
 
-    private static void WriteIdentity(ref FunctionKeyWriter writer, FunctionCall call, FnPipelineOptions options)
+    private static void WriteIdentity(ref FunctionKeyWriter writer, ResolvedCall resolved)
     {
+        var call = resolved.Call;
         writer.Write(call.AppId);
         writer.Write(call.AppName);
         writer.Write(call.FunctionId);
@@ -69,7 +71,7 @@ internal readonly record struct FunctionKey(ulong A, ulong B, ulong C, ulong D)
         // The idle timeout shapes a container's life, so it is part of the key. The call timeout is not: it is per
         // call here (Fn keyed on it because its timeout belonged to the function), and it reaches the function as
         // Fn-Deadline with each request, so calls with different timeouts can share containers.
-        writer.Write((call.IdleTimeout ?? options.Hot.IdleTimeout).Ticks);
+        writer.Write(resolved.IdleTimeout.Ticks);
 
         // A container pulled with one caller's credentials must not serve a caller without them.
         writer.Write(call.RegistryCredentials?.ServerAddress);

@@ -7,15 +7,14 @@ namespace FnPipeline.Pipeline.Stages;
 /// timeout starts when the engine's start returned (<see cref="ColdCallContext.OnStarted"/>); until then the start
 /// bound runs.
 /// </summary>
-internal sealed class AttachStartStage(FnPipelineOptions options) : IColdStage
+internal sealed class AttachStartStage : IColdStage
 {
     public string Name => "attach-and-start";
 
     public async Task ExecuteAsync(ColdCallContext context)
     {
-        var maxOutput = context.Call.MaxOutputBytes > 0 ? context.Call.MaxOutputBytes : options.MaxOutputBytes;
-        context.Stdout = new StdoutSink(maxOutput);
-        context.Stderr = new StderrSink(options.MaxStderrBytes);
+        context.Stdout = new StdoutSink(context.Resolved.MaxOutputBytes);
+        context.Stderr = new StderrSink(context.Resolved.MaxStderrBytes);
         var io = new ContainerIo { Input = context.Call.Input, Stdout = context.Stdout, Stderr = context.Stderr, Started = context.OnStarted };
         context.Running = await context.Container!.AttachAndStartAsync(io, context.Token).ConfigureAwait(false);
     }

@@ -3,7 +3,7 @@ using FnPipeline.Driver;
 namespace FnPipeline.Pipeline.Stages;
 
 /// <summary>wait: waits for the exit, maps it to a result and hands the result to the caller before cleanup runs.</summary>
-internal sealed class WaitStage(ContainerSpecFactory specs) : IColdStage
+internal sealed class WaitStage : IColdStage
 {
     public string Name => "wait";
 
@@ -16,7 +16,7 @@ internal sealed class WaitStage(ContainerSpecFactory specs) : IColdStage
 
     public void RecordTiming(StageTimings timings, TimeSpan elapsed) => timings.Run = elapsed;
 
-    private (InvocationStatus Status, FnError? Error) Map(ContainerExit exit, ColdCallContext context)
+    private static (InvocationStatus Status, FnError? Error) Map(ContainerExit exit, ColdCallContext context)
     {
         if (exit.OutputLimitExceeded)
         {
@@ -25,7 +25,7 @@ internal sealed class WaitStage(ContainerSpecFactory specs) : IColdStage
 
         if (exit.OomKilled)
         {
-            return (InvocationStatus.Killed, CallOutcomes.OutOfMemory(specs.MemoryMB(context.Call)));
+            return (InvocationStatus.Killed, CallOutcomes.OutOfMemory(context.Resolved.MemoryMB));
         }
 
         return exit.ExitCode == 0

@@ -18,10 +18,14 @@ internal sealed class HotPoolHarness : IAsyncDisposable
         Time = time;
         Driver = new FakeHotDriver(time, Logs);
         Metrics = new FnPipelineMetrics(meterFactory);
-        Dispatcher = HotCallDispatcher.Create(Driver, options, new ContainerSpecFactory(options, "unit"), Metrics, time, Logs);
+        Settings = ExecutorSettings.Resolve(options);
+        Dispatcher = HotCallDispatcher.Create(Driver, Settings.Hot, new ContainerSpecFactory(Settings), Metrics, time, Logs);
     }
 
     public FnPipelineOptions Options { get; }
+
+    /// <summary>What the pool was made from (<see cref="Options"/> resolved when the harness was created).</summary>
+    public ExecutorSettings Settings { get; }
 
     public TimeProvider Time { get; }
 
@@ -41,7 +45,7 @@ internal sealed class HotPoolHarness : IAsyncDisposable
     {
         var baseDirectory = Path.Join("/tmp", "fnpu-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(baseDirectory);
-        var options = new FnPipelineOptions { DrainTimeout = TimeSpan.FromSeconds(5) };
+        var options = new FnPipelineOptions { DrainTimeout = TimeSpan.FromSeconds(5), InstanceId = "unit" };
         options.Hot.SocketBaseDirectory = baseDirectory;
         options.Hot.StartTimeout = TimeSpan.FromSeconds(5);
         configure?.Invoke(options);
@@ -59,7 +63,7 @@ internal sealed class HotPoolHarness : IAsyncDisposable
     }
 
     public Task<InvocationResult> InvokeAsync(FunctionCall call, string? callId = null, CancellationToken cancellationToken = default) =>
-        Dispatcher.InvokeAsync(call, callId ?? Guid.NewGuid().ToString("N"), cancellationToken);
+        Dispatcher.InvokeAsync(Settings.Calls.Resolve(call, callId ?? Guid.NewGuid().ToString("N")), cancellationToken);
 
     /// <summary>Requests that reached any fake container so far.</summary>
     public int RequestsReceived => Driver.Containers.Sum(c => c.Server?.Requests.Count ?? 0);
