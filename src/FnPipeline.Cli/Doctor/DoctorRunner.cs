@@ -86,6 +86,12 @@ internal static class DoctorRunner
         // The socket directory has its own check, with its own advice.
         var problems = new FnPipelineOptionsValidator().Validate(null, options).Failures?
             .Where(f => !f.Contains("SocketBaseDirectory", StringComparison.Ordinal)).ToList() ?? [];
+
+        // Validation reads no file: the executor checks the tarball when it is made, and so does the doctor.
+        if (options.ImageLoadFile is { } file && !File.Exists(file))
+        {
+            problems.Add($"ImageLoadFile '{file}' does not exist");
+        }
         checks.Add(problems.Count == 0
             ? DoctorCheck.Ok("settings", set == 0 ? "defaults (no FNPIPELINE_* variable set)" : $"{set} FNPIPELINE_* variable(s) set, all valid")
             : DoctorCheck.Fail("settings", string.Join("; ", problems), "fix the FNPIPELINE_* variables named (docs/configuration.md)"));

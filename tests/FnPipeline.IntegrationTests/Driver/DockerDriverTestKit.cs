@@ -25,7 +25,8 @@ internal static class DockerDriverTestKit
         configure?.Invoke(options);
 
         // Placeholders and other containers the driver makes itself carry the test-run labels too (leak check).
-        var settings = ExecutorSettings.Resolve(options).Driver with { ExtraLabels = TestLabels() };
+        // Not validated: driver tests give the driver what validation would refuse (e.g. "17.10.0-ce", a missing file).
+        var settings = ExecutorSettings.FromValidated(options).Driver with { ExtraLabels = TestLabels() };
         return new DockerContainerDriver(
             settings, loggerFactory ?? FileLoggerProvider.FromEnvironment() ?? NullLoggerFactory.Instance, TimeProvider.System, client: null);
     }

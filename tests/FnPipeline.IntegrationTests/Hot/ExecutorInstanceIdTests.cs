@@ -34,7 +34,7 @@ public sealed class ExecutorInstanceIdTests(DockerEngineFixture engine)
                 executor.InstanceId.ShouldMatch("^[0-9a-f]{12}$");
                 var id = (await ExecutorTestKit.ContainersOf(engine, executor)).ShouldHaveSingleItem();
                 ContainerInspectResponse inspected = await engine.Client.Containers.InspectContainerAsync(id);
-                inspected.Config.Labels["fnpipeline.instance"].ShouldBe(executor.InstanceId);
+                inspected.Config.ShouldNotBeNull().Labels["fnpipeline.instance"].ShouldBe(executor.InstanceId);
                 inspected.Name.ShouldStartWith($"/fnpipeline-{executor.InstanceId}-hot-");
             }
 
