@@ -26,7 +26,7 @@ internal sealed partial class HotCallDispatcher
 
         // Launches and waits stop; then containers go, including those still starting.
         await _context.ShutdownAsync().ConfigureAwait(false);
-        await RemoveAllAsync().ConfigureAwait(false);
+        await _keeper.RemoveAllAsync("executor shut down").ConfigureAwait(false);
         await _context.OutputLog.DisposeAsync().ConfigureAwait(false);
         _context.Dispose();
         HotPoolLog.Stopped(_context.Logger);
@@ -48,32 +48,8 @@ internal sealed partial class HotCallDispatcher
         {
             HotPoolLog.DrainTimedOut(_context.Logger, drainTimeout);
             await _context.ShutdownAsync().ConfigureAwait(false);
-            foreach (var (container, _) in _context.Containers)
-            {
-                container.AbortCall(CallAbortReason.Shutdown);
-            }
-
+            _keeper.AbortCalls(CallAbortReason.Shutdown);
             await _drained.Task.ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// Removes every container and waits for background work (exit watchers, adopted launches, removals), which
-    /// ends once its container is gone; repeats in case a launch finishing meanwhile created one more.
-    /// </summary>
-    private async Task RemoveAllAsync()
-    {
-        do
-        {
-            var removals = new List<Task>(_context.Containers.Count);
-            foreach (var (container, _) in _context.Containers)
-            {
-                removals.Add(container.RemoveAsync("executor shut down"));
-            }
-
-            await Task.WhenAll(removals).ConfigureAwait(false);
-            await _context.Background.WhenIdleAsync().ConfigureAwait(false);
-        }
-        while (!_context.Containers.IsEmpty);
     }
 }

@@ -15,6 +15,7 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
 {
     private readonly HotPoolContext _context;
     private readonly PoolRegistry _pools;
+    private readonly ContainerKeeper _keeper;
     private readonly ContainerBroker _broker;
     private readonly HotCallRunner _runner;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,10 +27,9 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
     {
         _context = context;
         _pools = new PoolRegistry(context.Settings.MaxContainersPerFunction, context.Logger);
-        _broker = new ContainerBroker(context, _pools, new HotContainerLauncher(context));
+        _keeper = new ContainerKeeper(context, _pools);
+        _broker = new ContainerBroker(context, _pools, new HotContainerLauncher(context, _keeper));
         _runner = new HotCallRunner(context, _broker);
-        context.PlaceReleased = OnPlaceReleased;
-        context.Budget.Released += () => _pools.SignalWaiters();
     }
 
     /// <summary>Calls admitted and not finished (waiting for a container or running).</summary>
@@ -39,7 +39,7 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
     public int Waiting => _broker.Waiting;
 
     /// <summary>Hot containers that exist now (starting, idle or busy), for tests and metrics.</summary>
-    public int Containers => _context.Containers.Count;
+    public int Containers => _keeper.Count;
 
     /// <summary>Function pools currently kept.</summary>
     public int Pools => _pools.Count;
@@ -182,12 +182,5 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
     {
         HotPoolLog.CallRefused(_context.Logger, callId, error.Message);
         return CallOutcomes.Result(callId, InvocationStatus.Error, error);
-    }
-
-    private void OnPlaceReleased(FunctionPool pool)
-    {
-        pool.ContainerGone();
-        _context.Budget.Release();
-        _pools.TryRetire(pool);
     }
 }

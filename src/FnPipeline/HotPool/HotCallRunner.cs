@@ -12,18 +12,18 @@ namespace FnPipeline.HotPool;
 /// </summary>
 internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker broker)
 {
-    private static readonly Action<object?> AbortForCaller = static state => ((HotContainer)state!).AbortCall(CallAbortReason.Caller);
+    private static readonly Action<object?> AbortForCaller = static state => ((ContainerCall)state!).Abort(CallAbortReason.Caller);
 
     public async Task<InvocationResult> RunAsync(
         HotContainer container, ResolvedCall resolved, StageTimings timings, CancellationToken cancellationToken)
     {
         var started = context.Time.GetTimestamp();
         var (call, callId, timeout, maxBody) = (resolved.Call, resolved.CallId, resolved.Timeout, resolved.MaxOutputBytes);
-        var token = container.BeginCall(callId, timeout);
+        var token = container.Call.Begin(callId, timeout);
 
         // Allocates only when the caller's token can be cancelled. Disposed before the container can go back to the
         // pool, so that a late cancellation of this call can never abort the next call on the same container.
-        var registration = cancellationToken.UnsafeRegister(AbortForCaller, container);
+        var registration = cancellationToken.UnsafeRegister(AbortForCaller, container.Call);
         HttpStreamResponse response = default;
         Exception? failure = null;
 
@@ -60,7 +60,7 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
     /// <summary>Ends the call on the container and records the round trip; returns the output written meanwhile.</summary>
     private CallEnd Finish(HotContainer container, StageTimings timings, long started)
     {
-        var (abort, output) = container.EndCall();
+        var (abort, output) = container.Call.End();
         timings.Run = context.Time.GetElapsedTime(started);
         return new CallEnd(abort, output, timings);
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
 using FnPipeline.Protocol;
@@ -55,17 +54,8 @@ internal sealed class HotPoolContext : IDisposable
 
     public BackgroundWork Background { get; } = new();
 
-    /// <summary>Every container this pool created and has not finished removing.</summary>
-    public ConcurrentDictionary<HotContainer, byte> Containers { get; } = new();
-
     /// <summary>Fires when the drain is over: launches, waits and running calls stop.</summary>
     public CancellationToken ShutdownToken => _shutdown.Token;
-
-    /// <summary>
-    /// Called once per reserved place when it is given back: after a container's removal, or when a launch failed
-    /// before it had a container. The pool and the executor-wide budget free the place and wake waiters.
-    /// </summary>
-    public Action<FunctionPool>? PlaceReleased { get; set; }
 
     public Task ShutdownAsync() => _shutdown.CancelAsync();
 

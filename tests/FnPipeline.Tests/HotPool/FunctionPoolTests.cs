@@ -10,6 +10,7 @@ public sealed class FunctionPoolTests : IDisposable
     private readonly string _base = Path.Join("/tmp", "fnpp-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly FnPipelineMetrics _metrics = new();
     private readonly HotPoolContext _context;
+    private readonly ContainerKeeper _keeper;
 
     public FunctionPoolTests()
     {
@@ -19,6 +20,7 @@ public sealed class FunctionPoolTests : IDisposable
         var settings = ExecutorSettings.Resolve(options);
         _context = new HotPoolContext(
             new Fakes.FakeHotDriver(), settings.Hot, new ContainerSpecFactory(settings), _metrics, TimeProvider.System, NullLogger.Instance);
+        _keeper = new ContainerKeeper(_context, new PoolRegistry(8, NullLogger.Instance));
     }
 
     [Theory]
@@ -125,7 +127,7 @@ public sealed class FunctionPoolTests : IDisposable
 
     private HotContainer NewIdle(FunctionPool pool)
     {
-        var container = new HotContainer(_context, pool, SocketDirectory.Create(_base), TimeSpan.FromMinutes(1));
+        var container = _keeper.Create(pool, SocketDirectory.Create(_base), TimeSpan.FromMinutes(1));
         container.MarkReady(new FnPipeline.Protocol.HttpStreamClient(container.Directory.SocketPath, _context.ClientOptions));
         container.TryTakeReady().ShouldBeTrue();
         container.ReturnToPool();

@@ -3,9 +3,8 @@ using FnPipeline.Driver;
 namespace FnPipeline.HotPool;
 
 /// <summary>
-/// Removal: force-remove the engine container, close the client, give the place back, and delete the directory once the
-/// engine confirms the container gone (a failed removal is retried by the executor's removal queue; a container that
-/// may still run keeps its directory until then).
+/// Removal: stop the timers, close the client, remove the engine container and its directory
+/// (<see cref="ContainerTeardown"/>), then report the freed place to the owner, once.
 /// </summary>
 internal sealed partial class HotContainer
 {
@@ -23,7 +22,7 @@ internal sealed partial class HotContainer
             if (_state == HotContainerState.Idle)
             {
                 // If a caller holds a token for it, that caller sees Dead and drops it.
-                Pool.TryRemoveIdle(this);
+                _owner.TryWithdrawIdle(this);
             }
 
             _state = HotContainerState.Dead;
@@ -40,94 +39,27 @@ internal sealed partial class HotContainer
     {
         try
         {
-            _idleTimer.Dispose();
-            _callTimer.Dispose();
+            _idle.Dispose();
+            Call.StopTimer();
             Client?.Dispose();
-            var gone = await RemoveFromEngineAsync().ConfigureAwait(false);
-            await _lifetime.CancelAsync().ConfigureAwait(false);
-            Output.ReportDroppedLines();
-            if (_exit is { IsCompleted: true })
-            {
-                // The driver has read the output to its end, so the sinks' buffers can go back to the pool.
-                Output.Dispose();
-            }
-
-            if (gone.IsCompleted)
-            {
-                DeleteDirectory(await gone.ConfigureAwait(false));
-            }
-            else
-            {
-                _ = DeleteDirectoryWhenGoneAsync(gone);
-            }
-
-            DisposeCancellation();
+            await ContainerTeardown.RunAsync(_context, this, AttachedHandle, _exitWatch).ConfigureAwait(false);
+            Call.Dispose();
             HotPoolLog.Removed(_context.Logger, ShortName, reason);
         }
         finally
         {
-            _context.Containers.TryRemove(this, out _);
-            _context.PlaceReleased?.Invoke(Pool);
+            _owner.PlaceFreed(this);
             done.TrySetResult();
         }
     }
 
-    /// <summary>Disposes the handle (the queue's first attempt); the task says when the engine confirmed it gone.</summary>
-    private async Task<Task<bool>> RemoveFromEngineAsync()
+    private IContainerHandle? AttachedHandle
     {
-        IContainerHandle? handle;
-        lock (_gate)
+        get
         {
-            handle = _handle;
-        }
-
-        if (handle is null)
-        {
-            return Task.FromResult(true);
-        }
-
-        try
-        {
-            await handle.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            HotPoolLog.RemoveFailed(_context.Logger, ShortName, ex);
-        }
-
-        return _context.Driver.Tracker.WhenGoneAsync(handle.Id);
-    }
-
-    private async Task DeleteDirectoryWhenGoneAsync(Task<bool> gone) => DeleteDirectory(await gone.ConfigureAwait(false));
-
-    private void DeleteDirectory(bool containerGone)
-    {
-        if (!containerGone)
-        {
-            // The removal queue gave up at shutdown: the container may still use it; both are left for an operator.
-            HotPoolLog.DirectoryKept(_context.Logger, Directory.Path, ShortName);
-            return;
-        }
-
-        try
-        {
-            Directory.Delete();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            HotPoolLog.DirectoryDeleteFailed(_context.Logger, Directory.Path, ex);
-        }
-    }
-
-    private void DisposeCancellation()
-    {
-        _lifetime.Dispose();
-        lock (_gate)
-        {
-            // A call still running (only possible if removal raced a call's end) keeps its source alive.
-            if (!_inCall)
+            lock (_gate)
             {
-                _callCts.Dispose();
+                return _handle;
             }
         }
     }

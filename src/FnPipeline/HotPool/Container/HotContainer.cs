@@ -7,35 +7,39 @@ namespace FnPipeline.HotPool;
 /// <summary>
 /// One hot container: its engine handle, socket directory, HTTP client, output, timers and state. Serves one call
 /// at a time. State changes happen under <see cref="_gate"/>; the lock order is container, then pool, and nothing
-/// outside this class (engine calls, cancellation callbacks) runs under it. Removal is idempotent and gives the
-/// container's place back to its pool and to the executor-wide budget exactly once.
+/// outside this class (engine calls, cancellation callbacks) runs under it. It reports its transitions (idle, remove
+/// me, place freed) to its <see cref="IHotContainerOwner"/>; removal is idempotent and reports the freed place once.
 /// </summary>
 [SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
     Justification = "RemoveAsync is the single, idempotent end of a container and disposes its fields; calls borrow containers from the pool and must never dispose them.")]
 internal sealed partial class HotContainer
 {
     private readonly HotPoolContext _context;
+    private readonly IHotContainerOwner _owner;
     private readonly object _gate = new();
-    private readonly CancellationTokenSource _lifetime = new();
+    private readonly ExitWatch _exitWatch;
+    private readonly ContainerPause _pause;
+    private readonly IdleClock _idle;
     private HotContainerState _state = HotContainerState.Starting;
     private IContainerHandle? _handle;
-    private Task<ContainerExit>? _exit;
     private ContainerExit? _exitInfo;
     private Exception? _stateError;
     private Task? _removal;
 
-    public HotContainer(HotPoolContext context, FunctionPool pool, SocketDirectory directory, TimeSpan idleTimeout)
+    public HotContainer(HotPoolContext context, IHotContainerOwner owner, FunctionPool pool, SocketDirectory directory, TimeSpan idleTimeout)
     {
         _context = context;
+        _owner = owner;
         Pool = pool;
         Directory = directory;
         IdleTimeout = idleTimeout;
         Name = $"fnpipeline-{context.Specs.InstanceId}-hot-{directory.Id}";
         ShortName = "hot-" + directory.Id;
         Output = new HotContainerOutput(ShortName, context.OutputLog, context.Settings.MaxStderrBytes, context.Time);
-        _idleTimer = context.Time.CreateTimer(static s => ((HotContainer)s!).OnIdleTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _callTimer = context.Time.CreateTimer(static s => ((HotContainer)s!).OnCallTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        context.Containers.TryAdd(this, 0);
+        _exitWatch = new ExitWatch(context.Time);
+        Call = new ContainerCall(context.Time, Output);
+        _pause = new ContainerPause(context, owner, this);
+        _idle = new IdleClock(context.Time, idleTimeout, context.Settings.PauseAfter, static s => ((HotContainer)s!).OnIdleTimer(), this);
     }
 
     /// <summary>The engine's container name.</summary>
@@ -47,6 +51,7 @@ internal sealed partial class HotContainer
     /// <summary>The engine's container id, once created.</summary>
     public string? Id => Volatile.Read(ref _handle)?.Id;
 
+    /// <summary>The function's pool this container belongs to (its owner stacks it there).</summary>
     public FunctionPool Pool { get; }
 
     public SocketDirectory Directory { get; }
@@ -55,19 +60,14 @@ internal sealed partial class HotContainer
 
     public HotContainerOutput Output { get; }
 
+    /// <summary>The call running on it: begin, abort, end.</summary>
+    public ContainerCall Call { get; }
+
     /// <summary>The container's client, set once it listens.</summary>
     public HttpStreamClient? Client { get; private set; }
 
-    public HotContainerState State
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _state;
-            }
-        }
-    }
+    /// <summary>Exited, or its state is unknown: either way it takes no more calls.</summary>
+    private bool HasEnded => _exitInfo is not null || _stateError is not null;
 
     /// <summary>Takes ownership of the created engine container; <c>false</c> if removal already began (dispose it).</summary>
     public bool AttachHandle(IContainerHandle handle)
@@ -87,12 +87,7 @@ internal sealed partial class HotContainer
     /// <summary>Starts watching for the container's exit; returns the exit task (it completes once output is read).</summary>
     public Task<ContainerExit> AttachRunning(IRunningContainer running)
     {
-        var exit = running.WaitAsync(_lifetime.Token);
-        lock (_gate)
-        {
-            _exit = exit;
-        }
-
+        var exit = _exitWatch.Attach(running);
         _context.Background.Track(ObserveExitAsync(exit));
         return exit;
     }
@@ -130,91 +125,42 @@ internal sealed partial class HotContainer
     /// Waits briefly for the engine to report an exit (after a broken call); <c>null</c> if it did not. Throws the
     /// engine's error when the container's state could not be read: that is no exit.
     /// </summary>
-    public async Task<ContainerExit?> WaitForExitAsync(TimeSpan grace)
-    {
-        Task<ContainerExit>? exit;
-        lock (_gate)
-        {
-            exit = _exit;
-        }
-
-        if (exit is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await exit.WaitAsync(grace, _context.Time).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
-            return null;
-        }
-    }
+    public Task<ContainerExit?> WaitForExitAsync(TimeSpan grace) => _exitWatch.WaitAsync(grace);
 
     private async Task ObserveExitAsync(Task<ContainerExit> exit)
     {
-        ContainerExit info;
-        try
+        var (info, lost) = await _exitWatch.OutcomeAsync(exit).ConfigureAwait(false);
+        if (info is not null || lost is not null)
         {
-            info = await exit.ConfigureAwait(false);
+            OnEnded(info, lost);
         }
-        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
-        {
-            // Removal stopped the watch.
-            return;
-        }
-        catch (Exception ex)
-        {
-            // Not an exit: the engine could not say. The container may well still run; it is replaced, not reported.
-            OnStateLost(ex);
-            return;
-        }
-
-        OnExited(info);
     }
 
-    /// <summary>Exited, or its state is unknown: either way it takes no more calls.</summary>
-    private bool HasEnded => _exitInfo is not null || _stateError is not null;
-
-    private void OnStateLost(Exception error)
+    /// <summary>
+    /// Exited, or its state could not be read (not an exit: it may still run; it is replaced, not reported). A busy,
+    /// ready or starting container is handled by whoever holds it (it sees the end); an idle one is removed here.
+    /// </summary>
+    private void OnEnded(ContainerExit? exit, Exception? lost)
     {
-        bool wasIdle;
         lock (_gate)
         {
-            if (_removal is not null)
+            if (lost is not null && _removal is not null)
             {
                 return;
             }
 
-            _stateError = error;
-            wasIdle = _state == HotContainerState.Idle && Pool.TryRemoveIdle(this);
+            _exitInfo ??= exit;
+            _stateError ??= lost;
         }
 
-        HotPoolLog.StateLost(_context.Logger, ShortName, error.Message);
-
-        // A busy or starting container is replaced by whoever holds it; an idle one gives its place back now.
-        if (wasIdle)
+        if (lost is not null)
         {
-            _context.Background.Track(RemoveAsync("its state could not be read from the engine"));
+            HotPoolLog.StateLost(_context.Logger, ShortName, lost.Message);
+            TryEvict("its state could not be read from the engine");
         }
-    }
-
-    private void OnExited(ContainerExit exit)
-    {
-        bool wasIdle;
-        lock (_gate)
+        else if (TryEvict("exited while idle"))
         {
-            _exitInfo = exit;
-            wasIdle = _state == HotContainerState.Idle && Pool.TryRemoveIdle(this);
-        }
-
-        // Busy, ready or starting containers are handled by whoever holds them; only an idle one is ours to remove.
-        if (wasIdle)
-        {
-            HotPoolLog.ExitedWhileIdle(_context.Logger, ShortName, exit.ExitCode);
-            _context.Background.Track(RemoveAsync("exited while idle"));
+            HotPoolLog.ExitedWhileIdle(_context.Logger, ShortName, exit!.ExitCode);
         }
     }
 }

@@ -8,9 +8,10 @@ namespace FnPipeline.HotPool;
 /// Starts a hot container through the same stages as a cold call (ensure-image, create, attach-and-start) and waits
 /// until it listens: the directory is watched before the container starts; the first of socket ready, socket
 /// invalid, container exit and start timeout decides. Every failure removes the container and its directory.
-/// The place in the limits is reserved by the caller and given back by the container's removal.
+/// The place in the limits is reserved by the caller and given back by the container's removal (or by the keeper
+/// when no container was made).
 /// </summary>
-internal sealed class HotContainerLauncher(HotPoolContext context)
+internal sealed class HotContainerLauncher(HotPoolContext context, ContainerKeeper keeper)
 {
     private const int StderrTailLines = 10;
 
@@ -27,11 +28,11 @@ internal sealed class HotContainerLauncher(HotPoolContext context)
         try
         {
             var directory = SocketDirectory.Create(context.Settings.SocketBaseDirectory, context.Driver.Owner);
-            container = new HotContainer(context, pool, directory, call.IdleTimeout);
+            container = keeper.Create(pool, directory, call.IdleTimeout);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            context.PlaceReleased?.Invoke(pool);
+            keeper.FreePlace(pool);
             throw new FnEngineException($"Creating a socket directory under '{context.Settings.SocketBaseDirectory}' failed: {ex.Message}", ex);
         }
 

@@ -2,8 +2,7 @@ namespace FnPipeline.HotPool;
 
 /// <summary>
 /// The executor-wide cap on hot containers (<see cref="HotPoolOptions.MaxContainers"/>): a lock-free counter of
-/// containers that are starting or running. Releasing raises <see cref="Released"/> so that callers waiting in any
-/// function's pool can try to launch again.
+/// containers that are starting or running. Whoever frees a place wakes the waiters (<see cref="ContainerKeeper.FreePlace"/>).
 /// </summary>
 internal sealed class ContainerBudget(int maxContainers)
 {
@@ -12,9 +11,6 @@ internal sealed class ContainerBudget(int maxContainers)
     public int MaxContainers { get; } = maxContainers;
 
     public int Used => Volatile.Read(ref _used);
-
-    /// <summary>Raised after a container's place was given back (never under a lock).</summary>
-    public event Action? Released;
 
     public bool TryReserve()
     {
@@ -40,6 +36,5 @@ internal sealed class ContainerBudget(int maxContainers)
             throw new InvalidOperationException("The hot container budget was released more often than reserved.");
         }
 
-        Released?.Invoke();
     }
 }
