@@ -26,10 +26,11 @@ public sealed class ContainerKeeperTests : IDisposable
     public ContainerKeeperTests()
     {
         Directory.CreateDirectory(_base);
-        var options = new FnPipelineOptions();
+        var options = new FnPipelineOptions { InstanceId = "unit" };
         options.Hot.SocketBaseDirectory = _base;
+        var settings = ExecutorSettings.Resolve(options);
         _context = new HotPoolContext(
-            new Fakes.FakeHotDriver(_time), HotPoolSettings.From(options), new ContainerSpecFactory(options, "unit"), _metrics, _time, NullLogger.Instance);
+            new Fakes.FakeHotDriver(_time), settings.Hot, new ContainerSpecFactory(settings), _metrics, _time, NullLogger.Instance);
         _keeper = new ContainerKeeper(_context, _pools);
     }
 
