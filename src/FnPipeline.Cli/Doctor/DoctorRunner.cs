@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace FnPipeline.Cli.Doctor;
 
 /// <summary>
-/// <c>fnpipe doctor</c>: settings, functions file, engine, version, socket directory and images, one line each, with
+/// <c>fnpipe doctor</c>: settings, registry credentials, functions file, engine, version, socket directory and images, one line each, with
 /// what to do about every failure. Exit code 0 when nothing failed, 1 otherwise.
 /// </summary>
 internal static class DoctorRunner
@@ -15,6 +15,7 @@ internal static class DoctorRunner
     {
         var checks = new List<DoctorCheck>();
         var options = Settings(checks);
+        checks.Add(RegistryCredentialsCheck.Run(options));
         var named = new List<string>(images);
         if (functionsPath is not null)
         {

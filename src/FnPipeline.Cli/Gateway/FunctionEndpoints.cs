@@ -72,6 +72,13 @@ internal sealed class FunctionEndpoints(
             await FailAsync(context, route, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
             return;
         }
+        catch (FnConfigurationException e)
+        {
+            // The host's registry credentials are unusable (malformed config.json, failing helper): the gateway's fault.
+            GatewayLog.ConfigurationFailed(logger, name, e.Message);
+            await FailAsync(context, route, StatusCodes.Status500InternalServerError, $"Configuration error: {e.Message}").ConfigureAwait(false);
+            return;
+        }
         catch (FnEngineException e)
         {
             GatewayLog.EngineFailed(logger, name, e);

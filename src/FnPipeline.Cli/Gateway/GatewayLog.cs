@@ -21,6 +21,10 @@ internal static partial class GatewayLog
         Message = "Engine failure while calling function {Function}")]
     public static partial void EngineFailed(ILogger logger, string function, Exception exception);
 
+    [LoggerMessage(EventId = 510, EventName = "ConfigurationFailed", Level = LogLevel.Error,
+        Message = "Registry credential configuration failed a call of function {Function}: {Problem}")]
+    public static partial void ConfigurationFailed(ILogger logger, string function, string problem);
+
     [LoggerMessage(EventId = 509, EventName = "CallFailedUnexpectedly", Level = LogLevel.Error,
         Message = "Calling function {Function} failed unexpectedly")]
     public static partial void CallFailedUnexpectedly(ILogger logger, string function, Exception exception);

@@ -57,6 +57,11 @@ internal static class ServeRunner
         {
             await executor.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (FnConfigurationException e)
+        {
+            // The pre-fork pool's pull read the registry credentials: their configuration is at fault, not the engine.
+            return await InvokeRunner.FailAsync(ExitCodes.Usage, e.Message).ConfigureAwait(false);
+        }
 #pragma warning disable CA1031 // Every start-up failure of the engine is reported the same way, with the way out.
         catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031

@@ -102,6 +102,10 @@ internal static class InvokeRunner
         {
             return (null, await FailAsync(ExitCodes.Usage, e.Message).ConfigureAwait(false));
         }
+        catch (FnConfigurationException e)
+        {
+            return (null, await FailAsync(ExitCodes.Usage, e.Message).ConfigureAwait(false));
+        }
         catch (FnEngineException e)
         {
             return (null, await FailAsync(ExitCodes.Engine, $"engine failure: {e.Message}").ConfigureAwait(false));
@@ -135,6 +139,11 @@ internal static class InvokeRunner
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return await FailAsync(ExitCodes.Cancelled, "interrupted before the call started").ConfigureAwait(false);
+        }
+        catch (FnConfigurationException e)
+        {
+            // The pre-fork pool's pull read the registry credentials: their configuration is at fault, not the engine.
+            return await FailAsync(ExitCodes.Usage, e.Message).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Any start-up failure (unreachable socket, API error, old engine) is reported the same way.
         catch (Exception e)

@@ -1,4 +1,5 @@
 using Docker.DotNet;
+using FnPipeline.Docker.Credentials;
 using FnPipeline.Tracking;
 using FnPipeline.Driver;
 using FnPipeline.Ownership;
@@ -51,7 +52,7 @@ internal sealed class DockerContainerDriver : IContainerDriver
             timeProvider,
             loggerFactory.CreateLogger("FnPipeline.Containers"));
         _context = new DockerDriverContext(_client, tracker, Settings, timeProvider, _logger);
-        _images = new ImagePuller(_client, LoadAuths(), Settings.PullTimeout, timeProvider, _logger, Settings.PullProgress);
+        _images = new ImagePuller(_client, new RegistryCredentialResolver(Settings.Credentials, _logger), Settings.PullTimeout, timeProvider, _logger, Settings.PullProgress);
         _networks = new NetworkAllocator(Settings.Networks);
         if (Settings.ImageCleanMaxBytes > 0)
         {
@@ -329,24 +330,5 @@ internal sealed class DockerContainerDriver : IContainerDriver
         {
             ReaperLog.OwnerFilesKept(_logger, owner.Files.OwnerId, owner.Files.LockPath);
         }
-    }
-
-    private RegistryAuthStore LoadAuths()
-    {
-        var store = RegistryAuthStore.Load(
-            Settings.DockerAuthJson,
-            Environment.GetEnvironmentVariable("DOCKER_CONFIG"),
-            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
-        foreach (var problem in store.Problems)
-        {
-            DockerLog.RegistryAuthEntrySkipped(_logger, problem);
-        }
-
-        if (store.Entries.Count == 0)
-        {
-            DockerLog.NoRegistryAuth(_logger);
-        }
-
-        return store;
     }
 }

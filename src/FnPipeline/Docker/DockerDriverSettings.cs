@@ -12,7 +12,8 @@ internal sealed record DockerDriverSettings
 
     public string? ImageLoadFile { get; init; }
 
-    public string? DockerAuthJson { get; init; }
+    /// <summary>Where registry credentials are read from (on the first pull that needs them).</summary>
+    public Credentials.RegistryCredentialInputs Credentials { get; init; } = FnPipeline.Docker.Credentials.RegistryCredentialInputs.FromProcess(null);
 
     public bool ReapOrphans { get; init; }
 
@@ -83,7 +84,7 @@ internal sealed record DockerDriverSettings
             InstanceId = instanceId,
             MinimumDockerVersion = string.IsNullOrWhiteSpace(options.MinimumDockerVersion) ? null : options.MinimumDockerVersion.Trim(),
             ImageLoadFile = string.IsNullOrWhiteSpace(options.ImageLoadFile) ? null : options.ImageLoadFile,
-            DockerAuthJson = options.DockerAuthJson,
+            Credentials = FnPipeline.Docker.Credentials.RegistryCredentialInputs.FromProcess(options.DockerAuthJson),
             ReapOrphans = options.ReapOrphans,
             ReapInterval = options.ReapInterval,
             OwnerDirectory = HotPool.HotPoolSettings.ResolveSocketBaseDirectory(options.Hot),

@@ -13,11 +13,7 @@ internal static partial class DockerLog
     [LoggerMessage(102, LogLevel.Information, "Loaded images from {File}", EventName = "ImagesLoaded")]
     public static partial void ImagesLoaded(ILogger logger, string file);
 
-    [LoggerMessage(103, LogLevel.Debug, "No registry credentials configured; pulls are anonymous unless a call brings its own", EventName = "NoRegistryAuth")]
-    public static partial void NoRegistryAuth(ILogger logger);
-
-    [LoggerMessage(104, LogLevel.Warning, "Skipped a registry credential entry: {Problem}", EventName = "RegistryAuthEntrySkipped")]
-    public static partial void RegistryAuthEntrySkipped(ILogger logger, string problem);
+    // 103 (NoRegistryAuth) and 104 (RegistryAuthEntrySkipped) retired: registry credentials log in CredentialLog (170-179).
 
     [LoggerMessage(105, LogLevel.Information, "Pulling image {Image} from {Registry} as {User}", EventName = "PullStarted")]
     public static partial void PullStarted(ILogger logger, string image, string registry, string user);

@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using FnPipeline.Docker.Credentials;
 using Microsoft.Extensions.Logging;
 
 namespace FnPipeline.Docker;
@@ -11,7 +12,7 @@ namespace FnPipeline.Docker;
 internal sealed class ImagePuller : IDisposable
 {
     private readonly IDockerClient _client;
-    private readonly RegistryAuthStore _auths;
+    private readonly RegistryCredentialResolver _credentials;
     private readonly TimeSpan _pullTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -22,11 +23,11 @@ internal sealed class ImagePuller : IDisposable
     private long _transfersStarted;
 
     public ImagePuller(
-        IDockerClient client, RegistryAuthStore auths, TimeSpan pullTimeout, TimeProvider time, ILogger logger,
+        IDockerClient client, RegistryCredentialResolver credentials, TimeSpan pullTimeout, TimeProvider time, ILogger logger,
         IProgress<ImagePullProgress>? progress = null)
     {
         _client = client;
-        _auths = auths;
+        _credentials = credentials;
         _pullTimeout = pullTimeout > TimeSpan.Zero ? pullTimeout : Timeout.InfiniteTimeSpan;
         _time = time;
         _logger = logger;
@@ -66,7 +67,7 @@ internal sealed class ImagePuller : IDisposable
     public async Task PullAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
     {
         var name = DockerImageName.Parse(image);
-        var auth = ResolveAuth(name, credentials);
+        var auth = await ResolveAuthAsync(name, credentials, cancellationToken).ConfigureAwait(false);
         var key = new PullKey(name.ToString(), auth?.Username, auth?.Password, auth?.IdentityToken, auth?.ServerAddress);
         var (pull, isNew) = Join(key);
         if (isNew)
@@ -94,10 +95,13 @@ internal sealed class ImagePuller : IDisposable
         }
     }
 
-    /// <summary>Explicit credentials win; otherwise the config.json entry for the image's registry; otherwise anonymous.</summary>
-    internal AuthConfig? ResolveAuth(DockerImageName name, RegistryCredentials? credentials) =>
+    /// <summary>
+    /// Explicit credentials win; otherwise what the docker CLI would use (<see cref="RegistryCredentialResolver"/>);
+    /// otherwise anonymous. Throws <see cref="FnConfigurationException"/> when the credential configuration is unusable.
+    /// </summary>
+    internal async Task<AuthConfig?> ResolveAuthAsync(DockerImageName name, RegistryCredentials? credentials, CancellationToken cancellationToken) =>
         credentials is null
-            ? _auths.Find(name.Registry)
+            ? await _credentials.ResolveAsync(name.Registry, cancellationToken).ConfigureAwait(false)
             : new AuthConfig
             {
                 Username = credentials.Username,
@@ -180,7 +184,7 @@ internal sealed class ImagePuller : IDisposable
         using var timeout = new CancellationTokenSource(_pullTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, pull.AbandonToken, _shutdown.Token);
         var started = _time.GetTimestamp();
-        DockerLog.PullStarted(_logger, image, name.Registry.Length == 0 ? "docker.io" : name.Registry, auth?.Username ?? "anonymous");
+        DockerLog.PullStarted(_logger, image, name.Registry.Length == 0 ? "docker.io" : name.Registry, auth is null ? "anonymous" : auth.Username is { Length: > 0 } user ? user : "an identity token");
         var progress = new PullProgress(image, _progress);
         FnError? error = null;
         try

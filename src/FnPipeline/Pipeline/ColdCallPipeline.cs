@@ -212,6 +212,10 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
             case FnCallException ex:
                 context.Complete(context.CreateResult(InvocationStatus.Error, ex.Error));
                 break;
+            case FnConfigurationException:
+                // The host's configuration, not the engine, is at fault: the caller gets it as it is.
+                context.Fail(failure);
+                break;
             default:
                 PipelineLog.EngineFailure(_logger, context.CallId, stage.Name, failure);
                 context.Fail(new FnEngineException($"The engine failed in stage {stage.Name} for image '{context.Call.Image}': {failure.Message}", failure));

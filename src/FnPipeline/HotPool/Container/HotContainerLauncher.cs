@@ -137,7 +137,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context, ContainerKeep
             case not FnCallException when context.ShutdownToken.IsCancellationRequested:
                 // Shutdown removed the container under the launch; whatever the engine said, the reason is shutdown.
                 return new OperationCanceledException("The hot pool shut down during a launch.", ex, context.ShutdownToken);
-            case FnEngineException:
+            case FnEngineException or FnConfigurationException:
                 HotPoolLog.LaunchEngineFailure(context.Logger, container.Pool.Key, ex);
                 return ex;
             default:

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Docker.DotNet.Models;
 
-namespace FnPipeline.Docker;
+namespace FnPipeline.Docker.Credentials;
 
 /// <summary>
 /// Registry credentials from a Docker <c>config.json</c> (<c>{"auths":{...}}</c>), matched to an image's registry the way
@@ -15,7 +15,8 @@ namespace FnPipeline.Docker;
 /// </summary>
 internal sealed class RegistryAuthStore
 {
-    private static readonly string[] DockerHubHosts = ["hub.docker.com", "index.docker.io", "docker.io", "registry-1.docker.io"];
+    /// <summary>The names Docker Hub goes by in <c>auths</c> and <c>credHelpers</c> keys (after <see cref="HostOf"/>).</summary>
+    public static readonly IReadOnlyList<string> DockerHubHosts = ["hub.docker.com", "index.docker.io", "docker.io", "registry-1.docker.io"];
 
     private RegistryAuthStore(IReadOnlyList<RegistryAuthEntry> entries, IReadOnlyList<string> problems)
     {
@@ -30,47 +31,11 @@ internal sealed class RegistryAuthStore
     /// <summary>Entries that were skipped and why (the caller logs them).</summary>
     public IReadOnlyList<string> Problems { get; }
 
-    /// <summary>
-    /// Loads <paramref name="authJson"/> when given; otherwise <c>$DOCKER_CONFIG/config.json</c>, then
-    /// <c>~/.docker/config.json</c>. No file means no credentials (anonymous pulls), as in Fn.
-    /// </summary>
-    public static RegistryAuthStore Load(string? authJson, string? dockerConfigDirectory, string? homeDirectory)
-    {
-        if (!string.IsNullOrWhiteSpace(authJson))
-        {
-            return Parse(authJson);
-        }
-
-        foreach (var directory in new[] { dockerConfigDirectory, homeDirectory is null ? null : Path.Combine(homeDirectory, ".docker") })
-        {
-            if (string.IsNullOrEmpty(directory))
-            {
-                continue;
-            }
-
-            var file = Path.Combine(directory, "config.json");
-            if (File.Exists(file))
-            {
-                return Parse(File.ReadAllText(file));
-            }
-        }
-
-        return Empty;
-    }
-
-    /// <summary>Parses a <c>config.json</c> document; entries that cannot be read are listed in <see cref="Problems"/>.</summary>
-    public static RegistryAuthStore Parse(string json)
+    /// <summary>Reads the <c>auths</c> object of a <c>config.json</c>; entries that cannot be read are listed in <see cref="Problems"/>.</summary>
+    public static RegistryAuthStore FromAuths(JsonElement auths)
     {
         var entries = new List<RegistryAuthEntry>();
         var problems = new List<string>();
-        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-        if (document.RootElement.ValueKind != JsonValueKind.Object
-            || !document.RootElement.TryGetProperty("auths", out var auths)
-            || auths.ValueKind != JsonValueKind.Object)
-        {
-            return new RegistryAuthStore(entries, problems);
-        }
-
         foreach (var property in auths.EnumerateObject())
         {
             if (TryReadEntry(property, out var entry, out var problem))
@@ -85,6 +50,10 @@ internal sealed class RegistryAuthStore
 
         return new RegistryAuthStore(entries, problems);
     }
+
+    /// <summary>The <c>auths</c> of a whole <c>config.json</c> document (tests and tools).</summary>
+    public static RegistryAuthStore Parse(string json) =>
+        DockerConfigDocument.Parse(json, CredentialSource.Variable("(inline)")).Auths;
 
     /// <summary>The credentials for <paramref name="registry"/> (empty = Docker Hub), or <c>null</c> for an anonymous pull.</summary>
     public AuthConfig? Find(string registry)

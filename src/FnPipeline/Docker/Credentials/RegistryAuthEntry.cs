@@ -1,4 +1,4 @@
-namespace FnPipeline.Docker;
+namespace FnPipeline.Docker.Credentials;
 
 /// <summary>One <c>auths</c> entry of a Docker <c>config.json</c>, with the host names it answers for.</summary>
 /// <param name="Key">The key as written, e.g. <c>https://index.docker.io/v1/</c> or <c>127.0.0.1:5000</c>.</param>
