@@ -2,6 +2,7 @@ using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using FnPipeline.Docker;
+using FnPipeline.Docker.Credentials;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
@@ -36,8 +37,9 @@ public sealed class ImagePullerTests : IDisposable
 
                 return pull.Done.Task.WaitAsync(pull.Token);
             });
-        var auths = RegistryAuthStore.Parse("""{"auths":{"registry.example:5000":{"auth":"Y2ZnOnNlY3JldA=="}}}""");
-        _puller = new ImagePuller(_client, auths, TimeSpan.FromMinutes(1), _time, NullLogger.Instance);
+        var credentials = new RegistryCredentialResolver(
+            new RegistryCredentialInputs("""{"auths":{"registry.example:5000":{"auth":"Y2ZnOnNlY3JldA=="}}}""", _ => null, null), NullLogger.Instance);
+        _puller = new ImagePuller(_client, credentials, TimeSpan.FromMinutes(1), _time, NullLogger.Instance);
     }
 
     public void Dispose() => _puller.Dispose();

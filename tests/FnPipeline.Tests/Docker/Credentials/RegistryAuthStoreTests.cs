@@ -1,13 +1,11 @@
 using System.Text;
-using FnPipeline.Docker;
+using FnPipeline.Docker.Credentials;
 
-namespace FnPipeline.Tests.Docker;
+namespace FnPipeline.Tests.Docker.Credentials;
 
 public sealed class RegistryAuthStoreTests
 {
     private static string Auth(string user, string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
-
-    private static string Json(string key, string auth) => "{\"auths\":{\"" + key + "\":{\"auth\":\"" + auth + "\"}}}";
 
     private static RegistryAuthStore Store(params (string Key, string User, string Password)[] entries) =>
         RegistryAuthStore.Parse(
@@ -84,23 +82,4 @@ public sealed class RegistryAuthStoreTests
     [InlineData("", new[] { "" })]
     public void Subdomains_AreEverySuffixOfAtLeastTwoLabels(string host, string[] expected) =>
         RegistryAuthStore.Subdomains(host).ShouldBe(expected);
-
-    [Fact]
-    public void Load_ExplicitJson_WinsOverFiles()
-    {
-        var directory = Directory.CreateTempSubdirectory("fnpl-auth-");
-        try
-        {
-            File.WriteAllText(Path.Combine(directory.FullName, "config.json"), Json("file.io", Auth("f", "p")));
-
-            RegistryAuthStore.Load(Json("json.io", Auth("j", "p")), directory.FullName, null)
-                .Entries.Single().Host.ShouldBe("json.io");
-            RegistryAuthStore.Load(null, directory.FullName, null).Entries.Single().Host.ShouldBe("file.io");
-            RegistryAuthStore.Load(null, null, "/nonexistent-home").Entries.ShouldBeEmpty();
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
 }
