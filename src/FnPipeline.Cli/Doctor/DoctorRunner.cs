@@ -6,8 +6,8 @@ using Spectre.Console;
 namespace FnPipeline.Cli.Doctor;
 
 /// <summary>
-/// <c>fnpipe doctor</c>: settings, registry credentials, functions file, engine, version, socket directory and images, one line each, with
-/// what to do about every failure. Exit code 0 when nothing failed, 1 otherwise.
+/// <c>fnpipe doctor</c>: settings, functions file, engine, version, images, socket directory and registry credentials,
+/// one line each, with what to do about every failure. Exit code 0 when nothing failed, 1 otherwise.
 /// </summary>
 internal static class DoctorRunner
 {
@@ -15,7 +15,6 @@ internal static class DoctorRunner
     {
         var checks = new List<DoctorCheck>();
         var options = Settings(checks);
-        checks.Add(RegistryCredentialsCheck.Run(options));
         var named = new List<string>(images);
         if (functionsPath is not null)
         {
@@ -39,6 +38,7 @@ internal static class DoctorRunner
         }
 
         checks.Add(await SocketDirectoryCheck.RunAsync(options.Hot.SocketBaseDirectory, cancellationToken).ConfigureAwait(false));
+        checks.Add(RegistryCredentialsCheck.Run(options));
         Write(checks, TerminalDetection.IsTerminal(Console.IsOutputRedirected));
         return checks.Exists(c => c.Outcome == CheckOutcome.Fail) ? 1 : 0;
     }

@@ -19,6 +19,7 @@ public sealed class DoctorTests
         lines[2].ShouldMatch(@"^  ok    version          Docker [0-9.]+.*, API [0-9.]+ \(linux/.*\); at least 17\.10\.0 required$");
         lines[3].ShouldMatch(@"^  ok    image            fnpipeline/testfn:latest is present \(sha256:[0-9a-f]{12}, [0-9.]+ MiB\)$");
         lines[4].ShouldMatch(@"^  ok    socket directory .*: writable, unix sockets bind, socket paths take [0-9]+ of 107 bytes$");
+        lines[5].ShouldStartWith("  ok    registry auth    ");
         lines[^1].ShouldBe("fnpipe doctor: no problem found");
     }
 
