@@ -137,7 +137,7 @@ public sealed class RegistryCredentialHelperTests(DockerEngineFixture engine, Re
             InstanceId = "it-" + Guid.NewGuid().ToString("N")[..12],
             ReapOrphans = false,
         };
-        var settings = DockerDriverSettings.From(options) with
+        var settings = ExecutorSettings.FromValidated(options).Driver with
         {
             ExtraLabels = TestLabels(),
             Credentials = new RegistryCredentialInputs(null, Variable, HomeDirectory: null),
