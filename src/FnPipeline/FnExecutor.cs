@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
 using FnPipeline.HotPool;
+using FnPipeline.Lifecycle;
 using FnPipeline.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -67,8 +68,11 @@ public sealed class FnExecutor : IFnExecutor
         InstanceId = settings.InstanceId;
         var specs = new ContainerSpecFactory(settings);
         _coldStderr = new ColdStderrLog(logs.CreateLogger(FunctionLog.Category), time);
-        _cold = new ColdCallPipeline(driver, settings.Cold, specs, _metrics, time, _logger);
-        hotFactory ??= (s, m) => HotCallDispatcher.Create(driver, settings.Hot, s, m, time, logs);
+        // One lifecycle for both lanes: its stage gates bound cold and hot pulls, creates and starts together.
+        var cold = settings.Cold;
+        var lifecycle = new ContainerLifecycle(driver, cold.ImageParallelism, cold.CreateParallelism, cold.StartParallelism, _metrics, time);
+        _cold = new ColdCallPipeline(lifecycle, cold, specs, _metrics, time, _logger);
+        hotFactory ??= (s, m) => HotCallDispatcher.Create(driver, settings.Hot, s, m, time, logs, lifecycle);
         _hot = hotFactory(specs, _metrics);
         PipelineLog.ExecutorStarted(_logger, InstanceId, settings.Cold.MaxContainers, settings.Cold.MaxQueuedCalls);
     }
@@ -130,9 +134,11 @@ public sealed class FnExecutor : IFnExecutor
         var resolved = _settings.Calls.Resolve(call, callId);
         using var activity = CallActivity.StartCall(call, callId);
         var started = _time.GetTimestamp();
+        var inLane = false;
         try
         {
             await StartAsync(cancellationToken).ConfigureAwait(false);
+            inLane = true;
             InvocationResult result;
             if (call.Format == FunctionFormat.HttpStream)
             {
@@ -155,6 +161,17 @@ public sealed class FnExecutor : IFnExecutor
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
             LogCancelled(callId, call, started);
+            if (activity is not null)
+            {
+                CallActivity.Fail(activity, ex);
+            }
+
+            throw;
+        }
+        catch (Exception ex) when (!inLane)
+        {
+            // The engine failed before either lane had the call (each lane counts its own): still a finished call.
+            _metrics.CallFinished(call, null, ex, _time.GetElapsedTime(started));
             if (activity is not null)
             {
                 CallActivity.Fail(activity, ex);

@@ -16,6 +16,12 @@ internal static class ServerTiming
         Append(builder, "image", timings.Image);
         Append(builder, "create", timings.Create);
         Append(builder, "start", timings.AttachStart);
+        if (timings.SocketWait > TimeSpan.Zero)
+        {
+            // Hot launches only: the wait for the function's socket after the engine's start.
+            Append(builder, "socket", timings.SocketWait);
+        }
+
         Append(builder, "run", timings.Run);
         Append(builder, "total", total);
         return builder.ToString();

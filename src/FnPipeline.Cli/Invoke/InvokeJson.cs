@@ -43,7 +43,7 @@ internal static class InvokeJson
             full.Length,
             truncated,
             result.Stderr,
-            new TimingsDocument(Ms(t.Queue), Ms(t.Image), Ms(t.Create), Ms(t.AttachStart), Ms(t.Run), t.Cleanup is { } c ? Ms(c) : null, Ms(total)),
+            new TimingsDocument(Ms(t.Queue), Ms(t.Image), Ms(t.Create), Ms(t.AttachStart), Ms(t.SocketWait), Ms(t.Run), t.Cleanup is { } c ? Ms(c) : null, Ms(total)),
             result.Headers.Select(h => new HeaderDocument(h.Key, h.Value)).ToList(),
             result.Stats,
             result.ContainerId);
@@ -83,7 +83,7 @@ internal sealed record InvokeDocument(
 
 internal sealed record ErrorDocument(string Kind, int StatusCode, string Message);
 
-internal sealed record TimingsDocument(double Queue, double Image, double Create, double Start, double Run, double? Cleanup, double Total);
+internal sealed record TimingsDocument(double Queue, double Image, double Create, double Start, double SocketWait, double Run, double? Cleanup, double Total);
 
 internal sealed record HeaderDocument(string Name, string Value);
 

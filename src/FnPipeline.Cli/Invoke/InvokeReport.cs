@@ -63,7 +63,9 @@ internal static class InvokeReport
     };
 
     private static string Stages(StageTimings t) =>
-        $"queue {Ms(t.Queue)}, image {Ms(t.Image)}, create {Ms(t.Create)}, start {Ms(t.AttachStart)}, run {Ms(t.Run)}, " +
+        $"queue {Ms(t.Queue)}, image {Ms(t.Image)}, create {Ms(t.Create)}, start {Ms(t.AttachStart)}, " +
+        (t.SocketWait > TimeSpan.Zero ? $"socket wait {Ms(t.SocketWait)}, " : "") +
+        $"run {Ms(t.Run)}, " +
         $"cleanup {(t.Cleanup is { } cleanup ? Ms(cleanup) : "pending")}";
 
     private static string Stats(IReadOnlyList<ContainerStatsSample> samples)

@@ -20,6 +20,7 @@ internal sealed class FnPipelineMetrics : IDisposable
     public const string ImageStage = "image";
     public const string CreateStage = "create";
     public const string StartStage = "start";
+    public const string SocketStage = "socket";
     public const string RunStage = "run";
     public const string CleanupStage = "cleanup";
 

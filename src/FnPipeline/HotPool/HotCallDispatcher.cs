@@ -1,6 +1,6 @@
 using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
-using FnPipeline.Pipeline;
+using FnPipeline.Lifecycle;
 using Microsoft.Extensions.Logging;
 
 namespace FnPipeline.HotPool;
@@ -23,12 +23,12 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
     private int _closed;
     private Task? _disposal;
 
-    internal HotCallDispatcher(HotPoolContext context)
+    internal HotCallDispatcher(HotPoolContext context, ContainerLifecycle lifecycle)
     {
         _context = context;
         _pools = new PoolRegistry(context.Settings.MaxContainersPerFunction, context.Logger);
         _keeper = new ContainerKeeper(context, _pools);
-        _broker = new ContainerBroker(context, _pools, new HotContainerLauncher(context, _keeper));
+        _broker = new ContainerBroker(context, _pools, new HotContainerLauncher(context, _keeper, lifecycle));
         _runner = new HotCallRunner(context, _broker);
     }
 
@@ -51,13 +51,16 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
         ContainerSpecFactory specs,
         FnPipelineMetrics metrics,
         TimeProvider time,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        ContainerLifecycle? lifecycle = null)
     {
         ArgumentNullException.ThrowIfNull(driver);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var context = new HotPoolContext(driver, settings, specs, metrics, time, loggerFactory.CreateLogger<HotCallDispatcher>(), loggerFactory.CreateLogger(FunctionLog.Category));
-        return new HotCallDispatcher(context);
+        // The executor passes the lifecycle it shares with the cold lane; a hot pool on its own (tests) gets its own,
+        // with the default stage bounds.
+        return new HotCallDispatcher(context, lifecycle ?? ContainerLifecycle.From(driver, new StageOptions(), metrics, time));
     }
 
     public async Task<InvocationResult> InvokeAsync(ResolvedCall resolved, CancellationToken cancellationToken = default)
@@ -69,6 +72,8 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
         // Counted before the closed check, so that disposal either sees this call or this call sees disposal.
         Interlocked.Increment(ref _inFlight);
         InvocationResult? result = null;
+        StageTimings? timings = null;
+        var ran = false;
         Exception? thrown = null;
         try
         {
@@ -80,13 +85,15 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
             // One state machine for the whole call: the key, the container, the exchange. The wait for a container is
             // bounded by the start bound; the call's timeout counts from when the request is sent.
             var acquisition = await AcquireAsync(resolved, cancellationToken).ConfigureAwait(false);
+            timings = Timings(acquisition, submitted);
             if (acquisition.Container is not { } container)
             {
-                return result = NoContainer(callId, acquisition, submitted);
+                return result = NoContainer(callId, acquisition, timings);
             }
 
-            result = await _runner.RunAsync(container, resolved, Timings(acquisition, submitted), cancellationToken).ConfigureAwait(false);
-            RecordStages(call, result.Timings, launched: acquisition.Launch is not null);
+            // The runner sets the run time before it makes the result: the timings are final when the caller gets them.
+            ran = true;
+            result = await _runner.RunAsync(container, resolved, timings, cancellationToken).ConfigureAwait(false);
             HotPoolLog.CallFinished(_context.Logger, callId, result.Status, container.ShortName);
             return result;
         }
@@ -97,6 +104,7 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
         }
         finally
         {
+            RecordStages(call, timings, ran);
             _context.Metrics.CallFinished(call, result, thrown, _context.Time.GetElapsedTime(submitted));
             if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _closed) != 0)
             {
@@ -105,19 +113,23 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
         }
     }
 
-    /// <summary>The hot lane's stages on the stage-duration metric: the launch's only for the call that launched.</summary>
-    private void RecordStages(FunctionCall call, StageTimings timings, bool launched)
+    /// <summary>
+    /// The call's own stages on the stage-duration metric, for every outcome: queue, and run when it got a container.
+    /// A launch's stages (image, create, start, socket) were recorded by the lifecycle and the launcher as they ran.
+    /// </summary>
+    private void RecordStages(FunctionCall call, StageTimings? timings, bool ran)
     {
-        var metrics = _context.Metrics;
-        metrics.StageFinished(call, FnPipelineMetrics.QueueStage, timings.Queue);
-        if (launched)
+        if (timings is null)
         {
-            metrics.StageFinished(call, FnPipelineMetrics.ImageStage, timings.Image);
-            metrics.StageFinished(call, FnPipelineMetrics.CreateStage, timings.Create);
-            metrics.StageFinished(call, FnPipelineMetrics.StartStage, timings.AttachStart);
+            return;
         }
 
-        metrics.StageFinished(call, FnPipelineMetrics.RunStage, timings.Run);
+        var metrics = _context.Metrics;
+        metrics.StageFinished(call, FnPipelineMetrics.QueueStage, timings.Queue);
+        if (ran)
+        {
+            metrics.StageFinished(call, FnPipelineMetrics.RunStage, timings.Run);
+        }
     }
 
     /// <summary>Takes a container for the call, under an <c>acquire</c> span when tracing is on (launch stages nest in it).</summary>
@@ -141,12 +153,11 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
         return acquisition;
     }
 
-    private InvocationResult NoContainer(string callId, in Acquisition acquisition, long submitted)
+    private InvocationResult NoContainer(string callId, in Acquisition acquisition, StageTimings timings)
     {
         if (acquisition.Error is null)
         {
             // The call's own launch outlasted the start bound: say where the time went.
-            var timings = Timings(acquisition, submitted);
             var error = CallOutcomes.StartTimedOut(_context.Settings.CallStartTimeout, timings);
             HotPoolLog.CallRefused(_context.Logger, callId, error.Message);
             return CallOutcomes.Result(callId, acquisition.Status, error, timings);
@@ -157,7 +168,8 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
             HotPoolLog.CallRefused(_context.Logger, callId, acquisition.Error.Message);
         }
 
-        return CallOutcomes.Result(callId, acquisition.Status, acquisition.Error);
+        // A failed launch of the call's own carries its stages; every other refusal its queue time.
+        return CallOutcomes.Result(callId, acquisition.Status, acquisition.Error, timings);
     }
 
     /// <summary>Queue is the wait for a container minus the stages of a launch this call went through.</summary>
@@ -169,8 +181,9 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
         {
             timings.Image = launch.Image;
             timings.Create = launch.Create;
-            timings.AttachStart = launch.Start;
-            launched = launch.Total;
+            timings.AttachStart = launch.AttachStart;
+            timings.SocketWait = launch.SocketWait;
+            launched = launch.Image + launch.Create + launch.AttachStart + launch.SocketWait;
         }
 
         var waited = _context.Time.GetElapsedTime(submitted) - launched;

@@ -1,6 +1,5 @@
 using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
-using FnPipeline.Pipeline;
 using FnPipeline.Protocol;
 
 namespace FnPipeline.HotPool;
@@ -126,7 +125,7 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
         if (failure is HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded })
         {
             ProtocolLog.HeadersTooLarge(context.Logger, callId, container.ShortName, context.Settings.MaxResponseHeaderBytes);
-            return (InvocationStatus.Error, HttpStreamErrors.HeadersTooLarge(context.Settings.MaxResponseHeaderBytes));
+            return (InvocationStatus.Error, CallOutcomes.HeadersTooLarge(context.Settings.MaxResponseHeaderBytes));
         }
 
         ProtocolLog.ReceiveFailed(context.Logger, callId, container.ShortName, failure);
@@ -149,7 +148,7 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
         }
 
         var detail = exit is null ? failure.Message : $"the container exited with code {exit.ExitCode} during the call";
-        return (InvocationStatus.Error, HttpStreamErrors.ReceiveFailed(detail));
+        return (InvocationStatus.Error, CallOutcomes.ReceiveFailed(detail));
     }
 
     private void LogContractOutcome(HotContainer container, string callId, in HttpStreamResponse response, long maxBody, bool keep)

@@ -1,5 +1,6 @@
 using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
+using FnPipeline.Lifecycle;
 using FnPipeline.Protocol;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,4 @@
 using FnPipeline.Driver;
-using FnPipeline.Pipeline.Stages;
 using Microsoft.Extensions.ObjectPool;
 
 namespace FnPipeline.Pipeline;
@@ -15,8 +14,6 @@ internal sealed class ColdCallContext : IResettable
     private readonly Action<TimeSpan> _onStartExpired;
     private TaskCompletionSource<InvocationResult>? _completion;
     private TimeProvider _time = TimeProvider.System;
-    private IColdStage? _stage;
-    private long _stageStartedAt;
 
     public ColdCallContext()
     {
@@ -48,6 +45,10 @@ internal sealed class ColdCallContext : IResettable
 
     public StderrSink? Stderr { get; set; }
 
+    /// <summary>
+    /// The call's timings, recorded as it goes (the lifecycle's steps, the wait); stopped, and so final, when a result is
+    /// made from them. The result of a success or a failure carries this instance; only cleanup sets its time later.
+    /// </summary>
     public StageTimings Timings { get; private set; } = new();
 
     /// <summary>Set once the call has failed or finished; later stages pass it through to cleanup.</summary>
@@ -56,7 +57,7 @@ internal sealed class ColdCallContext : IResettable
     /// <summary>The status delivered to the caller, once <see cref="IsFinished"/>.</summary>
     public InvocationStatus Status { get; private set; }
 
-    /// <summary>Whether the call holds one of the pipeline's container slots (released by cleanup).</summary>
+    /// <summary>Whether the call holds a place in the cold lane's container budget (released by cleanup).</summary>
     public bool HoldsContainerSlot { get; set; }
 
     public long EnqueuedAt { get; set; }
@@ -92,6 +93,7 @@ internal sealed class ColdCallContext : IResettable
         EnqueuedAt = time.GetTimestamp();
         Cancellation = CancellationTokenSource.CreateLinkedTokenSource(callerToken, shutdownToken);
         Timings = new StageTimings();
+        Timings.Begin(EnqueuedAt);
         _completion = new TaskCompletionSource<InvocationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         Clock = new CallClock(time, Cancellation, startTimeout, _onStartExpired);
     }
@@ -110,16 +112,12 @@ internal sealed class ColdCallContext : IResettable
 
     public CancellationToken ShutdownToken { get; private set; }
 
-    /// <summary>Marks the stage the call is in now, so that a start timeout can say where the time went.</summary>
-    public void EnterStage(IColdStage? stage, long timestamp)
-    {
-        Volatile.Write(ref _stageStartedAt, timestamp);
-        Volatile.Write(ref _stage, stage);
-    }
+    /// <summary>The call's time counts against <paramref name="stage"/> from now on.</summary>
+    public void EnterStage(TimingStage stage) => Timings.Enter(stage, _time.GetTimestamp(), _time);
 
     /// <summary>A result that carries everything the call collected; the stdout buffer moves into it.</summary>
     public InvocationResult CreateResult(InvocationStatus status, FnError? error, long? exitCode = null) =>
-        new(CallId, status, error, Stdout?.Detach(), Timings)
+        new(CallId, status, error, Stdout?.Detach(), FinalTimings())
         {
             ExitCode = exitCode,
             Stderr = Stderr?.Text() ?? "",
@@ -132,7 +130,7 @@ internal sealed class ColdCallContext : IResettable
     /// container may still write to its buffer until the kill lands.
     /// </summary>
     public InvocationResult CreateAbortResult(InvocationStatus status, FnError error) =>
-        new(CallId, status, error, output: null, Timings)
+        new(CallId, status, error, output: null, FinalTimings())
         {
             Stderr = Stderr?.Text() ?? "",
             Stats = Running is { } running ? [.. running.Stats] : [],
@@ -153,6 +151,7 @@ internal sealed class ColdCallContext : IResettable
     /// <summary>Delivers an engine failure to the caller as an exception.</summary>
     public void Fail(Exception exception)
     {
+        FinalTimings();
         IsFinished = true;
         Status = InvocationStatus.Error;
         _completion!.TrySetException(exception);
@@ -163,8 +162,6 @@ internal sealed class ColdCallContext : IResettable
         // The clock first: after its disposal no timer callback can touch this context or its token source.
         Clock?.Dispose();
         Clock = null;
-        _stage = null;
-        _stageStartedAt = 0;
         Cancellation?.Dispose();
         Cancellation = null;
         Timeout = default;
@@ -188,6 +185,13 @@ internal sealed class ColdCallContext : IResettable
         return true;
     }
 
+    /// <summary>Stops the recording: from here on the call's figures do not change (cleanup's own aside).</summary>
+    private StageTimings FinalTimings()
+    {
+        Timings.Stop(_time.GetTimestamp(), _time);
+        return Timings;
+    }
+
     /// <summary>
     /// The start bound expired (runs on the clock's timer, under its lock): answer the caller now, wherever the call
     /// is, even waiting in a stage's buffer. The stages then see the cancelled token, kill and remove as usual, and
@@ -195,16 +199,9 @@ internal sealed class ColdCallContext : IResettable
     /// </summary>
     private void DeliverStartTimeout(TimeSpan startTimeout)
     {
-        var now = _time.GetTimestamp();
-        var timings = Timings.Copy();
-        if (Volatile.Read(ref _stage) is { } stage)
-        {
-            stage.RecordTiming(timings, _time.GetElapsedTime(Volatile.Read(ref _stageStartedAt), now));
-        }
-
-        // Everything outside a stage was waiting for one: the first stage, a worker, a container slot.
-        var waited = _time.GetElapsedTime(EnqueuedAt, now) - timings.Image - timings.Create - timings.AttachStart;
-        timings.Queue = waited > TimeSpan.Zero ? waited : TimeSpan.Zero;
+        // The figures so far, the running stage's included; everything outside a stage was waiting for one (the first
+        // stage, a worker, a stage's bound, a container place).
+        var timings = Timings.Snapshot(_time.GetTimestamp(), _time);
         var result = CallOutcomes.Result(CallId, InvocationStatus.Timeout, CallOutcomes.StartTimedOut(startTimeout, timings), timings);
         if (!_completion!.TrySetResult(result))
         {

@@ -1,6 +1,7 @@
 using System.Threading.Tasks.Dataflow;
 using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
+using FnPipeline.Lifecycle;
 using FnPipeline.Pipeline.Stages;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
@@ -10,12 +11,14 @@ namespace FnPipeline.Pipeline;
 /// <summary>
 /// Default-format calls flow through five bounded Dataflow blocks: ensure-image → create-container →
 /// attach-and-start → wait → cleanup. Each block has its own parallelism and capacity, so a full stage makes the one
-/// before it wait (backpressure) down to the caller; calls past the queue limit are refused at once.
+/// before it wait (backpressure) down to the caller; calls past the queue limit are refused at once. The container's
+/// steps are the shared <see cref="ContainerLifecycle"/>'s (its gates bound cold and hot work together).
 /// </summary>
 internal sealed class ColdCallPipeline : IAsyncDisposable
 {
     private readonly ContainerSpecFactory _specs;
-    private readonly ContainerSlots _slots;
+    private readonly ContainerBudget _budget;
+    private readonly AdmissionQueue _queue;
     private readonly FnPipelineMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -28,7 +31,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
     private int _closed;
 
     public ColdCallPipeline(
-        IContainerDriver driver,
+        ContainerLifecycle lifecycle,
         ColdLaneSettings settings,
         ContainerSpecFactory specs,
         FnPipelineMetrics metrics,
@@ -40,16 +43,17 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         _time = time;
         _logger = logger;
         _startTimeout = settings.StartTimeout;
-        _slots = new ContainerSlots(settings.MaxContainers, settings.MaxQueuedCalls, metrics);
+        _budget = new ContainerBudget(settings.MaxContainers);
+        _queue = new AdmissionQueue(settings.MaxQueuedCalls, metrics);
         _contexts = new DefaultObjectPool<ColdCallContext>(
             new DefaultPooledObjectPolicy<ColdCallContext>(), settings.MaxContainers + settings.BufferPerStage * 5);
 
         var stages = settings;
-        _head = StageBlock(new EnsureImageStage(driver), stages.ImageParallelism, stages.BufferPerStage);
-        var create = StageBlock(new CreateContainerStage(driver, _slots), stages.CreateParallelism, stages.BufferPerStage);
-        var start = StageBlock(new AttachStartStage(), stages.StartParallelism, stages.BufferPerStage);
+        _head = StageBlock(new EnsureImageStage(lifecycle), stages.ImageParallelism, stages.BufferPerStage);
+        var create = StageBlock(new CreateContainerStage(lifecycle, _budget), stages.CreateParallelism, stages.BufferPerStage);
+        var start = StageBlock(new AttachStartStage(lifecycle), stages.StartParallelism, stages.BufferPerStage);
         var wait = StageBlock(new WaitStage(), stages.RunParallelism, stages.BufferPerStage);
-        var cleanupStage = new CleanupStage(_slots, metrics, time, logger);
+        var cleanupStage = new CleanupStage(_budget, metrics, time, logger);
         _cleanup = new ActionBlock<ColdCallContext>(
             context => CleanupAsync(cleanupStage, context),
             new ExecutionDataflowBlockOptions
@@ -67,10 +71,10 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
     }
 
     /// <summary>Containers that exist now (created, not yet removed).</summary>
-    public int ContainersInUse => _slots.InUse;
+    public int ContainersInUse => _budget.Used;
 
     /// <summary>Calls admitted and not yet holding a container.</summary>
-    public int QueuedCalls => _slots.Queued;
+    public int QueuedCalls => _queue.Queued;
 
     /// <summary>Completes when every stage has finished, after disposal.</summary>
     public Task Completion => _cleanup.Completion;
@@ -84,11 +88,11 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
             return CallOutcomes.Result(callId, InvocationStatus.Error, CallOutcomes.ShuttingDown());
         }
 
-        if (!_slots.TryEnqueue())
+        if (!_queue.TryEnqueue())
         {
             PipelineLog.CallRefused(_logger, callId, "queue limit reached");
             return CallOutcomes.Result(callId, InvocationStatus.Error, CallOutcomes.TooBusy(
-                $"no place in the queue for a call of {CallOutcomes.Subject(call)}: {_slots.Queued} calls already wait for a container (MaxQueuedCalls)"));
+                $"no place in the queue for a call of {CallOutcomes.Subject(call)}: {_queue.Queued} calls already wait for a container (MaxQueuedCalls)"));
         }
 
         var context = _contexts.Get();
@@ -96,6 +100,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         context.IsQueued = true;
         context.Activity = CallActivity.CurrentCall();
         var result = context.Result;
+        var timings = context.Timings;
         Interlocked.Increment(ref _inFlight);
         bool accepted;
         try
@@ -122,11 +127,15 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            // An engine failure is thrown to the caller, and still a finished call for the counter.
+            // An engine failure is thrown to the caller, and still a finished call for the counters (its timings
+            // stopped when the failure was delivered).
+            _metrics.StageFinished(call, FnPipelineMetrics.QueueStage, timings.Queue);
             _metrics.CallFinished(call, null, ex, _time.GetElapsedTime(submitted));
             throw;
         }
 
+        // Every outcome's queue time, from the figures the caller gets (final: the result was made from them).
+        _metrics.StageFinished(call, FnPipelineMetrics.QueueStage, outcome.Timings.Queue);
         _metrics.CallFinished(call, outcome, null, _time.GetElapsedTime(submitted));
         return outcome;
     }
@@ -152,7 +161,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         }
 
         _shutdown.Dispose();
-        _slots.Dispose();
+        _budget.Dispose();
     }
 
     public ValueTask DisposeAsync() => DisposeAsync(TimeSpan.FromSeconds(30));
@@ -175,15 +184,6 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
             return context;
         }
 
-        var started = _time.GetTimestamp();
-        if (stage is EnsureImageStage)
-        {
-            // Queue time: from submission until the first stage took the call (backpressure included).
-            context.Timings.Queue = _time.GetElapsedTime(context.EnqueuedAt, started);
-            _metrics.StageFinished(context.Call, FnPipelineMetrics.QueueStage, context.Timings.Queue);
-        }
-
-        context.EnterStage(stage, started);
         var span = CallActivity.StartStage(stage.Name, context.Activity);
         Exception? failure = null;
         try
@@ -196,11 +196,6 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
             failure = ex;
         }
 
-        // Recorded before a failure is handled, so that a result made from the failure carries this stage's time.
-        var elapsed = _time.GetElapsedTime(started);
-        stage.RecordTiming(context.Timings, elapsed);
-        context.EnterStage(null, 0);
-        _metrics.StageFinished(context.Call, MetricStage(stage), elapsed);
         CallActivity.EndStage(span, failure);
         switch (failure)
         {
@@ -222,10 +217,16 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
                 break;
         }
 
+        if (stage is WaitStage)
+        {
+            // The container's steps recorded theirs in the lifecycle; the run ended with the result (timings stopped).
+            _metrics.StageFinished(context.Call, FnPipelineMetrics.RunStage, context.Timings.Run);
+        }
+
         if (context.IsQueued && (context.HoldsContainerSlot || context.IsFinished))
         {
             context.IsQueued = false;
-            _slots.Dequeue();
+            _queue.Dequeue();
         }
 
         if (context.IsFinished)
@@ -235,15 +236,6 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
 
         return context;
     }
-
-    /// <summary>The stage's name on the stage-duration metric: the Server-Timing names, shared with the hot lane.</summary>
-    private static string MetricStage(IColdStage stage) => stage switch
-    {
-        EnsureImageStage => FnPipelineMetrics.ImageStage,
-        CreateContainerStage => FnPipelineMetrics.CreateStage,
-        AttachStartStage => FnPipelineMetrics.StartStage,
-        _ => FnPipelineMetrics.RunStage,
-    };
 
     /// <summary>
     /// Timeout, start timeout or cancellation: answer the caller first, then kill the container (removal follows in
@@ -295,7 +287,7 @@ internal sealed class ColdCallPipeline : IAsyncDisposable
         if (context.IsQueued)
         {
             context.IsQueued = false;
-            _slots.Dequeue();
+            _queue.Dequeue();
         }
 
         Interlocked.Decrement(ref _inFlight);

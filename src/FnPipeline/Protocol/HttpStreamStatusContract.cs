@@ -16,10 +16,10 @@ internal static class HttpStreamStatusContract
         return response.StatusCode switch
         {
             200 when response.BodyState == ResponseBodyState.Complete => (InvocationStatus.Success, null, true),
-            200 => (InvocationStatus.Error, HttpStreamErrors.ResponseTooLarge(maxBodyBytes), drained),
-            502 => (InvocationStatus.Error, HttpStreamErrors.FunctionFailed(), drained),
-            504 => (InvocationStatus.Timeout, HttpStreamErrors.FunctionTimedOut(), drained),
-            _ => (InvocationStatus.Error, HttpStreamErrors.InvalidStatus(response.StatusCode), false),
+            200 => (InvocationStatus.Error, CallOutcomes.ResponseTooLarge(maxBodyBytes), drained),
+            502 => (InvocationStatus.Error, CallOutcomes.FunctionFailed(), drained),
+            504 => (InvocationStatus.Timeout, CallOutcomes.FunctionTimedOut(), drained),
+            _ => (InvocationStatus.Error, CallOutcomes.InvalidStatus(response.StatusCode), false),
         };
     }
 }

@@ -39,6 +39,44 @@ public sealed class ColdExecutorTests(DockerEngineFixture engine) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task ParallelBurst_EverySuccessfulResultHasItsRunTime_AndItsFiguresAreFinalWhenDelivered()
+    {
+        // Read at once, as a caller would: the figures must already be there, and never change afterwards (only
+        // cleanup's own time is set later).
+        var calls = Enumerable.Range(0, 16).Select(async i =>
+        {
+            var result = await _executor.InvokeAsync(Call(TestImages.TestFunction, $"burst {i}"));
+            var t = result.Timings;
+            return (Result: result, AtDelivery: (t.Queue, t.Image, t.Create, t.AttachStart, t.Run));
+        }).ToList();
+        var results = await Task.WhenAll(calls);
+        try
+        {
+            foreach (var (result, atDelivery) in results)
+            {
+                result.Status.ShouldBe(InvocationStatus.Success, result.ToString());
+                atDelivery.Run.ShouldBeGreaterThan(TimeSpan.Zero, result.ToString());
+                atDelivery.AttachStart.ShouldBeGreaterThan(TimeSpan.Zero, result.ToString());
+            }
+
+            // Once every container is removed, cleanup has set its time: nothing else moved.
+            await AssertNoContainersLeftAsync(engine, _executor);
+            foreach (var (result, atDelivery) in results)
+            {
+                var t = result.Timings;
+                (t.Queue, t.Image, t.Create, t.AttachStart, t.Run).ShouldBe(atDelivery, result.ToString());
+            }
+        }
+        finally
+        {
+            foreach (var (result, _) in results)
+            {
+                result.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Echo_TenMegabytes_EveryByteComesBack()
     {
         var input = new byte[10 * 1024 * 1024];

@@ -1,3 +1,4 @@
+using FnPipeline.Lifecycle;
 using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
 using FnPipeline.HotPool;

@@ -45,12 +45,41 @@ public sealed class HotCallDispatcherStartupTests
         result.Error.ShouldBe(new FnError(
             FnErrorKind.StartTimeout,
             504,
-            "Timed out: the container did not start within 3 s (queue 0.0 s, image 0.0 s, create 0.0 s, start 3.0 s); the function did not run"));
-        result.Timings.AttachStart.ShouldBe(TimeSpan.FromSeconds(3));
+            "Timed out: the container did not start within 3 s (queue 0.0 s, image 0.0 s, create 0.0 s, start 0.0 s, socket wait 3.0 s); the function did not run"));
+        result.Timings.SocketWait.ShouldBe(TimeSpan.FromSeconds(3));
+        result.Timings.AttachStart.ShouldBe(TimeSpan.Zero);
         sut.RequestsReceived.ShouldBe(0);
 
         // The launch goes on without its caller and fails on its own socket bound, removing what it made.
         sut.FakeTime.Advance(TimeSpan.FromSeconds(7));
+        await Eventually.HoldsAsync(() => sut.Driver.Alive == 0 && sut.SocketDirectories().Count == 0, "container and directory removed");
+    }
+
+    [Fact]
+    public async Task InvokeAsync_SocketWaitTimesOut_TheResultAndMessageCarryTheLaunchsStageTimings()
+    {
+        var time = new TimerRecordingTimeProvider();
+        await using var sut = HotPoolHarness.Create(o => o.Hot.StartTimeout = TimeSpan.FromSeconds(7), time);
+        sut.Driver.Functions = _ => new FakeFunction { Start = FakeStart.NeverListen };
+        sut.Driver.DuringStep = step => time.Advance(step == "image" ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2));
+
+        var call = sut.InvokeAsync(HotPoolHarness.Call());
+        await time.WaitForTimerAsync(TimeSpan.FromSeconds(7));
+        time.Advance(TimeSpan.FromSeconds(7));
+        using var result = await call;
+
+        result.Error.ShouldBe(new FnError(
+            FnErrorKind.ContainerInitTimeout,
+            504,
+            "container initialization timed out: no socket after 7 s from the container's start " +
+            "(queue 0.0 s, image 1.0 s, create 2.0 s, start 0.0 s, socket wait 7.0 s), " +
+            "please ensure you are using the latest fdk and check the logs"));
+        result.Timings.Image.ShouldBe(TimeSpan.FromSeconds(1));
+        result.Timings.Create.ShouldBe(TimeSpan.FromSeconds(2));
+        result.Timings.AttachStart.ShouldBe(TimeSpan.Zero);
+        result.Timings.SocketWait.ShouldBe(TimeSpan.FromSeconds(7));
+        result.Timings.Queue.ShouldBe(TimeSpan.Zero);
+        result.Timings.Run.ShouldBe(TimeSpan.Zero);
         await Eventually.HoldsAsync(() => sut.Driver.Alive == 0 && sut.SocketDirectories().Count == 0, "container and directory removed");
     }
 

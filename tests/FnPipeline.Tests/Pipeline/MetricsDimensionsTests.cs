@@ -104,6 +104,55 @@ public sealed class MetricsDimensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task ColdCall_EngineFailureAtStart_IsCountedWithTheStagesItWentThrough()
+    {
+        var driver = new FakeContainerDriver { Behavior = _ => new FakeBehavior { StartFailure = new HttpRequestException("engine away") } };
+        await using var executor = new FnExecutor(new FnPipelineOptions { InstanceId = "metrics-start" }, driver, null, null, null, new FnPipelineMetrics(_factory));
+
+        await Should.ThrowAsync<FnEngineException>(() => executor.InvokeAsync(
+            new FunctionCall { Image = "fnpipeline/testfn", FunctionName = "cold-broken", Input = CallInput.FromString("x") }));
+
+        // Cleanup (the removal of what the call made) runs after the caller has the failure: wait for its measurement.
+        await Eventually.HoldsAsync(() => Stages("cold-broken").Contains(FnPipelineMetrics.CleanupStage));
+
+        var call = _measurements.Single(m => m.Instrument == "fnpipeline.calls");
+        call.Tags["fnpipeline.status"].ShouldBe("error");
+        call.Tags["error.type"].ShouldBe("FnPipeline.FnEngineException");
+        Stages("cold-broken").ShouldBe(["cleanup", "create", "image", "queue", "start"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task EngineFailureBeforeEitherLane_IsCounted()
+    {
+        var driver = new FailingInitDriver();
+        await using var executor = new FnExecutor(new FnPipelineOptions { InstanceId = "metrics-init" }, driver, null, null, null, new FnPipelineMetrics(_factory));
+
+        await Should.ThrowAsync<FnEngineException>(() => executor.InvokeAsync(
+            new FunctionCall { Image = "fnpipeline/testfn", FunctionName = "never-reached", Input = CallInput.FromString("x") }));
+
+        var call = _measurements.Single(m => m.Instrument == "fnpipeline.calls");
+        call.Tags["fnpipeline.function"].ShouldBe("never-reached");
+        call.Tags["error.type"].ShouldBe("FnPipeline.FnEngineException");
+    }
+
+    [Fact]
+    public async Task HotCall_EngineFailureInItsLaunch_IsCountedWithTheLaunchsStages()
+    {
+        await using var harness = HotPoolHarness.Create(meterFactory: _factory);
+        harness.Driver.ImageFailure = new HttpRequestException("engine away");
+        var call = HotPoolHarness.Call("hot");
+
+        await Should.ThrowAsync<FnEngineException>(() => harness.InvokeAsync(call));
+
+        var calls = _measurements.Where(m => m.Instrument == "fnpipeline.calls").ToList();
+        calls.Count.ShouldBe(1);
+        calls[0].Tags["fnpipeline.status"].ShouldBe("error");
+        calls[0].Tags["error.type"].ShouldBe("FnPipeline.FnEngineException");
+        // The launch recorded the stage it failed in; the call itself never got a container (no queue figure: it threw).
+        Stages(call.Image).ShouldBe(["image"]);
+    }
+
+    [Fact]
     public async Task HotCall_RecordsTheImageAsFunctionAndItsStages_TheLaunchOnlyForTheCallThatLaunched()
     {
         await using var harness = HotPoolHarness.Create(meterFactory: _factory);
@@ -184,4 +233,23 @@ public sealed class MetricsDimensionsTests : IDisposable
             }
         }
     }
+}
+
+/// <summary>The fake engine, unreachable when the executor first starts it.</summary>
+internal sealed class FailingInitDriver : FnPipeline.Driver.IContainerDriver
+{
+    private readonly FakeContainerDriver _inner = new();
+
+    public FnPipeline.Tracking.ContainerTracker Tracker => _inner.Tracker;
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        Task.FromException(new FnEngineException("The engine at unix:///nowhere did not answer"));
+
+    public Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
+        _inner.EnsureImageAsync(image, credentials, cancellationToken);
+
+    public Task<FnPipeline.Driver.IContainerHandle> CreateContainerAsync(FnPipeline.Driver.ContainerSpec spec, CancellationToken cancellationToken = default) =>
+        _inner.CreateContainerAsync(spec, cancellationToken);
+
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
 }

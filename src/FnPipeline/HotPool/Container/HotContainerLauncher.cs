@@ -1,28 +1,31 @@
 using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
+using FnPipeline.Lifecycle;
 using FnPipeline.Protocol;
 
 namespace FnPipeline.HotPool;
 
 /// <summary>
-/// Starts a hot container through the same stages as a cold call (ensure-image, create, attach-and-start) and waits
-/// until it listens: the directory is watched before the container starts; the first of socket ready, socket
-/// invalid, container exit and start timeout decides. Every failure removes the container and its directory.
-/// The place in the limits is reserved by the caller and given back by the container's removal (or by the keeper
-/// when no container was made).
+/// Starts a hot container: the container lifecycle's steps (ensure-image, create, attach-and-start, behind the stage
+/// bounds it shares with the cold lane), then the socket wait: the directory is watched before the container starts;
+/// the first of socket ready, socket invalid, container exit and <see cref="HotPoolOptions.StartTimeout"/> (counted
+/// from the engine's start returning) decides. The launch's timings record every stage, failed ones included. Every
+/// failure removes the container and its directory. The place in the limits is reserved by the caller and given
+/// back by the container's removal (or by the keeper when no container was made).
 /// </summary>
-internal sealed class HotContainerLauncher(HotPoolContext context, ContainerKeeper keeper)
+internal sealed class HotContainerLauncher(HotPoolContext context, ContainerKeeper keeper, ContainerLifecycle lifecycle)
 {
     private const int StderrTailLines = 10;
 
     public Launch Start(FunctionPool pool, ResolvedCall call)
     {
         var launch = new Launch { Pool = pool };
+        launch.Timings.Begin(context.Time.GetTimestamp());
         launch.Task = LaunchAsync(pool, call, launch.Timings);
         return launch;
     }
 
-    private async Task<HotContainer> LaunchAsync(FunctionPool pool, ResolvedCall call, LaunchTimings timings)
+    private async Task<HotContainer> LaunchAsync(FunctionPool pool, ResolvedCall call, StageTimings timings)
     {
         HotContainer container;
         try
@@ -32,6 +35,7 @@ internal sealed class HotContainerLauncher(HotPoolContext context, ContainerKeep
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            timings.Stop(context.Time.GetTimestamp(), context.Time);
             keeper.FreePlace(pool);
             throw new FnEngineException($"Creating a socket directory under '{context.Settings.SocketBaseDirectory}' failed: {ex.Message}", ex);
         }
@@ -40,36 +44,34 @@ internal sealed class HotContainerLauncher(HotPoolContext context, ContainerKeep
         {
             HotPoolLog.Launching(context.Logger, container.ShortName, pool.Key, call.Call.Image);
             await StartAsync(container, call, timings).ConfigureAwait(false);
-            HotPoolLog.Ready(context.Logger, container.ShortName, pool.Key, timings.Total.TotalMilliseconds);
+            timings.Stop(context.Time.GetTimestamp(), context.Time);
+            var startup = timings.Image + timings.Create + timings.AttachStart + timings.SocketWait;
+            HotPoolLog.Ready(context.Logger, container.ShortName, pool.Key, startup.TotalMilliseconds);
             return container;
         }
         catch (Exception ex)
         {
+            // Final before anyone reads them: the caller's result carries the stages this launch consumed.
+            timings.Stop(context.Time.GetTimestamp(), context.Time);
             context.Background.Track(container.RemoveAsync("start failed"));
             throw Classify(ex, container, call);
         }
     }
 
-    private async Task StartAsync(HotContainer container, ResolvedCall call, LaunchTimings timings)
+    private async Task StartAsync(HotContainer container, ResolvedCall call, StageTimings timings)
     {
         var shutdown = context.ShutdownToken;
         var time = context.Time;
-        var started = time.GetTimestamp();
-        timings.Enter(LaunchStage.Image, started);
         using (CallActivity.StartStage(HotStageNames.EnsureImage))
         {
-            await context.Driver.EnsureImageAsync(call.Call.Image, call.Call.RegistryCredentials, shutdown).ConfigureAwait(false);
+            await lifecycle.EnsureImageAsync(call.Call, timings, shutdown).ConfigureAwait(false);
         }
 
-        timings.Image = time.GetElapsedTime(started);
-
-        started = time.GetTimestamp();
-        timings.Enter(LaunchStage.Create, started);
         var spec = context.Specs.ForHotContainer(call, container.Name, container.Directory.Path);
         IContainerHandle handle;
         using (CallActivity.StartStage(HotStageNames.CreateContainer))
         {
-            handle = await context.Driver.CreateContainerAsync(spec, shutdown).ConfigureAwait(false);
+            handle = await lifecycle.CreateAsync(call.Call, spec, timings, shutdown).ConfigureAwait(false);
         }
 
         if (!container.AttachHandle(handle))
@@ -78,27 +80,37 @@ internal sealed class HotContainerLauncher(HotPoolContext context, ContainerKeep
             throw new OperationCanceledException("The hot pool shut down during a launch.", shutdown);
         }
 
-        timings.Create = time.GetElapsedTime(started);
-
-        started = time.GetTimestamp();
-        timings.Enter(LaunchStage.Start, started);
         using (CallActivity.StartStage(HotStageNames.AttachStart))
         using (var watcher = new SocketReadinessWatcher(container.Directory, time, context.Logger))
         {
             container.Output.Identify(FunctionLog.FunctionLabel(call.Call), handle.Id);
             var io = new ContainerIo { Input = null, Stdout = container.Output.Stdout, Stderr = container.Output.Stderr };
-            var running = await handle.AttachAndStartAsync(io, shutdown).ConfigureAwait(false);
+            var running = await lifecycle.AttachAndStartAsync(call.Call, handle, io, timings, shutdown).ConfigureAwait(false);
             var exit = container.AttachRunning(running);
             using var socketWait = CallActivity.StartStage(HotStageNames.SocketWait);
-            await WaitUntilListeningAsync(watcher.Result, exit, container, call).ConfigureAwait(false);
+            var waitStarted = time.GetTimestamp();
+            timings.Enter(TimingStage.SocketWait, waitStarted, time);
+            try
+            {
+                await WaitUntilListeningAsync(watcher.Result, exit, container, call, timings).ConfigureAwait(false);
+            }
+            finally
+            {
+                var now = time.GetTimestamp();
+                timings.Leave(now, time);
+                context.Metrics.StageFinished(call.Call, FnPipelineMetrics.SocketStage, time.GetElapsedTime(waitStarted, now));
+            }
         }
 
         container.MarkReady(new HttpStreamClient(container.Directory.SocketPath, context.ClientOptions));
-        timings.Start = time.GetElapsedTime(started);
-        timings.Enter(LaunchStage.None, 0);
     }
 
-    private async Task WaitUntilListeningAsync(Task<SocketCheck> ready, Task<ContainerExit> exit, HotContainer container, ResolvedCall call)
+    /// <summary>
+    /// The socket wait, bounded by <see cref="HotPoolOptions.StartTimeout"/> from the engine's start returning (the
+    /// stages before it are bounded by the caller's <see cref="FnPipelineOptions.StartTimeout"/>).
+    /// </summary>
+    private async Task WaitUntilListeningAsync(
+        Task<SocketCheck> ready, Task<ContainerExit> exit, HotContainer container, ResolvedCall call, StageTimings timings)
     {
         var startTimeout = context.Settings.StartTimeout;
         try
@@ -107,7 +119,9 @@ internal sealed class HotContainerLauncher(HotPoolContext context, ContainerKeep
         }
         catch (TimeoutException)
         {
-            throw new FnCallException(HotOutcomes.InitTimedOut(startTimeout));
+            // The message says where the launch's time went: stopped here, the figures are the ones the caller gets.
+            timings.Stop(context.Time.GetTimestamp(), context.Time);
+            throw new FnCallException(CallOutcomes.InitTimedOut(startTimeout, timings));
         }
 
         // An exit wins over a socket seen at the same moment: the container is gone either way.
@@ -115,13 +129,13 @@ internal sealed class HotContainerLauncher(HotPoolContext context, ContainerKeep
         {
             var info = await exit.ConfigureAwait(false);
             var tail = container.Output.StartupTail(StderrTailLines);
-            throw new FnCallException(HotOutcomes.InitExited(info.ExitCode, info.OomKilled, call.MemoryMB, tail));
+            throw new FnCallException(CallOutcomes.InitExited(info.ExitCode, info.OomKilled, call.MemoryMB, tail));
         }
 
         var check = await ready.ConfigureAwait(false);
         if (check.State == SocketCheckState.Invalid)
         {
-            throw new FnCallException(HotOutcomes.InitFailed(check.Problem!));
+            throw new FnCallException(CallOutcomes.InitFailed(check.Problem!));
         }
     }
 

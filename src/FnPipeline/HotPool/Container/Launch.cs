@@ -5,7 +5,8 @@ internal sealed class Launch
 {
     public Task<HotContainer> Task { get; set; } = null!;
 
-    public LaunchTimings Timings { get; } = new();
+    /// <summary>The launch's stages (queue: its waits for the stage bounds); final once <see cref="Task"/> completed.</summary>
+    public StageTimings Timings { get; } = new();
 
     public required FunctionPool Pool { get; init; }
 }

@@ -1,5 +1,3 @@
-using FnPipeline.Pipeline;
-
 namespace FnPipeline.HotPool;
 
 /// <summary>
@@ -80,7 +78,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
             return cancellationToken.IsCancellationRequested ? Acquisition.Failed(InvocationStatus.Cancelled, CallOutcomes.Cancelled())
                 : context.ShutdownToken.IsCancellationRequested ? Acquisition.Failed(InvocationStatus.Error, CallOutcomes.ShuttingDown())
                 : waiter.Launch is { } own
-                    ? Acquisition.StartTimedOut(own.Timings.Snapshot(context.Time))
+                    ? Acquisition.StartTimedOut(own.Timings.Snapshot(context.Time.GetTimestamp(), context.Time))
                     : Acquisition.Failed(InvocationStatus.Error, TooBusy(call.Call, waiter.Pool, waitLimit));
         }
         finally
@@ -188,7 +186,8 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         }
         catch (FnCallException ex)
         {
-            return Acquisition.Failed(InvocationStatus.Error, ex.Error);
+            // The launch's timings are final (stopped when it failed): the caller sees where its start went.
+            return Acquisition.Failed(InvocationStatus.Error, ex.Error, launch.Timings);
         }
         catch (OperationCanceledException) when (context.ShutdownToken.IsCancellationRequested)
         {

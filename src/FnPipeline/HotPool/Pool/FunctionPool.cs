@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
+using FnPipeline.Lifecycle;
 
 namespace FnPipeline.HotPool;
 

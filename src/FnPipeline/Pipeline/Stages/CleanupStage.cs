@@ -1,14 +1,15 @@
+using FnPipeline.Lifecycle;
 using FnPipeline.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace FnPipeline.Pipeline.Stages;
 
 /// <summary>
-/// cleanup: force-removes the container with its volumes on every path and frees its slot once the first removal
+/// cleanup: force-removes the container with its volumes on every path and frees its budget place once the first removal
 /// attempt is over (a failed one is retried by the executor's removal queue, which keeps counting the container). Runs after the caller
 /// already has its result, so removal time never adds to a call's latency. Never throws.
 /// </summary>
-internal sealed class CleanupStage(ContainerSlots slots, FnPipelineMetrics metrics, TimeProvider time, ILogger logger)
+internal sealed class CleanupStage(ContainerBudget budget, FnPipelineMetrics metrics, TimeProvider time, ILogger logger)
 {
     public const string Name = "cleanup";
 
@@ -29,7 +30,7 @@ internal sealed class CleanupStage(ContainerSlots slots, FnPipelineMetrics metri
 
         if (context.HoldsContainerSlot)
         {
-            slots.Release();
+            budget.Release();
         }
 
         var elapsed = time.GetElapsedTime(started);

@@ -1,14 +1,12 @@
-using FnPipeline.Driver;
+using FnPipeline.Lifecycle;
 
 namespace FnPipeline.Pipeline.Stages;
 
-/// <summary>ensure-image: inspect the image, pull it when missing (the driver shares concurrent pulls).</summary>
-internal sealed class EnsureImageStage(IContainerDriver driver) : IColdStage
+/// <summary>ensure-image: the lifecycle's first step (inspect the image, pull it when missing; concurrent pulls shared).</summary>
+internal sealed class EnsureImageStage(ContainerLifecycle lifecycle) : IColdStage
 {
     public string Name => "ensure-image";
 
     public Task ExecuteAsync(ColdCallContext context) =>
-        driver.EnsureImageAsync(context.Call.Image, context.Call.RegistryCredentials, context.Token);
-
-    public void RecordTiming(StageTimings timings, TimeSpan elapsed) => timings.Image = elapsed;
+        lifecycle.EnsureImageAsync(context.Call, context.Timings, context.Token);
 }

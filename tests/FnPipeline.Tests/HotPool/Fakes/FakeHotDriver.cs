@@ -30,6 +30,9 @@ internal sealed class FakeHotDriver : IContainerDriver
 
     public Exception? ImageFailure { get; set; }
 
+    /// <summary>Runs inside ensure-image ("image") and create ("create"), e.g. to advance a fake clock during the step.</summary>
+    public Action<string>? DuringStep { get; set; }
+
     public int Alive => Volatile.Read(ref _alive);
 
     public int MaxAlive => Volatile.Read(ref _maxAlive);
@@ -47,11 +50,13 @@ internal sealed class FakeHotDriver : IContainerDriver
     public Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
     {
         Record($"image {image}");
+        DuringStep?.Invoke("image");
         return ImageFailure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
     }
 
     public Task<IContainerHandle> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default)
     {
+        DuringStep?.Invoke("create");
         var alive = Interlocked.Increment(ref _alive);
         int max;
         while ((max = Volatile.Read(ref _maxAlive)) < alive && Interlocked.CompareExchange(ref _maxAlive, alive, max) != max)
