@@ -34,8 +34,9 @@ public sealed class HotStartBoundTests(DockerEngineFixture engine)
         options.Stages.CreateParallelism = CreateBound;
         options.Stages.StartParallelism = StartBound;
         options.Hot.SocketBaseDirectory = baseDirectory;
-        var driver = new CountingDriver(new DockerContainerDriver(options, NullLoggerFactory.Instance, TimeProvider.System));
-        var executor = new FnExecutor(options, driver, hotFactory: null, loggerFactory: null, timeProvider: null);
+        var settings = ExecutorSettings.Resolve(options);
+        var driver = new CountingDriver(new DockerContainerDriver(settings.Driver, NullLoggerFactory.Instance, TimeProvider.System, client: null));
+        var executor = new FnExecutor(settings, driver, hotFactory: null, loggerFactory: null, timeProvider: null);
         try
         {
             // Twenty functions (their environment differs): twenty launches at once, each its own container.
