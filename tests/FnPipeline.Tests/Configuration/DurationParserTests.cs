@@ -1,6 +1,4 @@
-using FnPipeline.Cli.Commands;
-
-namespace FnPipeline.Cli.Tests.Commands;
+namespace FnPipeline.Tests.Configuration;
 
 public sealed class DurationParserTests
 {
@@ -34,4 +32,30 @@ public sealed class DurationParserTests
     [InlineData(7_200_000, "2h")]
     public void Format_UsesTheLargestExactUnit(double milliseconds, string expected) =>
         DurationParser.Format(TimeSpan.FromMilliseconds(milliseconds)).ShouldBe(expected);
+}
+
+public sealed class DurationParserConfiguredTests
+{
+    [Theory]
+    [InlineData("500ms", 500)]
+    [InlineData("30s", 30_000)]
+    [InlineData("1.5m", 90_000)]
+    [InlineData("1h", 3_600_000)]
+    [InlineData("00:00:30", 30_000)]
+    [InlineData("1.00:00:00", 86_400_000)]
+    [InlineData("-00:00:00.001", -1)]
+    public void ParseConfigured_UnitsAndClockForm_AreRead(string text, double milliseconds)
+    {
+        DurationParser.ParseConfigured(text, out var value).ShouldBeNull();
+        value.TotalMilliseconds.ShouldBe(milliseconds);
+    }
+
+    [Theory]
+    [InlineData("30000", "is a number without a unit")]
+    [InlineData("30", "is a number without a unit")]
+    [InlineData("", "a duration is required")]
+    [InlineData("30x", "is not a duration")]
+    [InlineData("1:2:3:4", "is not a duration")]
+    public void ParseConfigured_AmbiguousOrMalformed_IsRefused(string text, string problem) =>
+        DurationParser.ParseConfigured(text, out _).ShouldNotBeNull().ShouldContain(problem);
 }
