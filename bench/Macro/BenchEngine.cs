@@ -6,20 +6,17 @@ namespace FnPipeline.Benchmarks.Macro;
 /// <summary>The engine, images, calls and executor settings the macro benchmarks share.</summary>
 internal static class BenchEngine
 {
-    public const string BusyboxImage = "fnpipeline/busybox:latest";
-    public const string TestFunctionImage = "fnpipeline/testfn:latest";
+    public const string BusyboxImage = FnPipeline.Testing.Engine.TestImages.Busybox;
+    public const string TestFunctionImage = FnPipeline.Testing.Engine.TestImages.TestFunction;
 
     /// <summary>Label on every container the baselines create, so a crashed run's leftovers are easy to find.</summary>
     public const string BenchLabel = "fnpipeline.bench";
 
-    /// <summary>The executor's default memory limit, mirrored by the baselines so all sides start the same container.</summary>
-    public const long MemoryMB = 128;
-
     private static readonly ConcurrentDictionary<FnExecutor, string> SocketDirectories = new();
 
-    public static Uri Endpoint { get; } = new(Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock");
+    public static Uri Endpoint => FnPipeline.Testing.Engine.EngineFixture.DefaultUri;
 
-    public static DockerClient CreateDockerClient() => new DockerClientBuilder().WithEndpoint(Endpoint).Build();
+    public static DockerClient CreateDockerClient() => FnPipeline.Testing.Engine.EngineFixture.CreateClient();
 
     /// <summary>An executor on the real engine with default settings, except a short socket base directory of its own.</summary>
     public static FnExecutor CreateExecutor(string name, Action<FnPipelineOptions>? configure = null)

@@ -24,7 +24,7 @@ public class ColdCallBenchmark
     public async Task SetupAsync()
     {
         _client = BenchEngine.CreateDockerClient();
-        _bare = new BareDockerCall(_client);
+        _bare = new BareDockerCall(_client, BenchEngine.BenchLabel);
         _executor = BenchEngine.CreateExecutor("cold");
         _call = BenchEngine.ColdCall(_payload);
         await _executor.StartAsync();
@@ -49,5 +49,5 @@ public class ColdCallBenchmark
     }
 
     [Benchmark]
-    public Task<int> DockerRunCliWrap() => DockerRunCall.EchoAsync(_payload);
+    public Task<int> DockerRunCliWrap() => BareDockerCall.DockerRunEchoAsync(BenchEngine.Endpoint, BenchEngine.BenchLabel, _payload);
 }

@@ -28,7 +28,7 @@ public class ColdThroughputBenchmark
     public async Task SetupAsync()
     {
         _client = BenchEngine.CreateDockerClient();
-        _bare = new BareDockerCall(_client);
+        _bare = new BareDockerCall(_client, BenchEngine.BenchLabel);
         _executor = BenchEngine.CreateExecutor("coldtp");
         _call = BenchEngine.ColdCall(_payload);
         await _executor.StartAsync();

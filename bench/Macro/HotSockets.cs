@@ -31,7 +31,7 @@ internal static class HotSockets
         }));
     }
 
-    /// <summary>The request the executor sends, the plain way (<see cref="UnixSocketHttp.PostCallAsync"/>).</summary>
+    /// <summary>The request the executor sends, the plain way (<see cref="BareHttpStreamCall.EchoAsync"/>).</summary>
     public static Task<int> PostAsync(HttpClient client, byte[] payload, CancellationToken cancellationToken = default) =>
-        UnixSocketHttp.PostCallAsync(client, payload, cancellationToken);
+        BareHttpStreamCall.EchoAsync(client, payload, cancellationToken);
 }

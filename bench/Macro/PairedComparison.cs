@@ -79,7 +79,7 @@ internal static class PairedComparison
     {
         var payload = BenchEngine.Payload(1024);
         using var client = BenchEngine.CreateDockerClient();
-        var bare = new BareDockerCall(client);
+        var bare = new BareDockerCall(client, BenchEngine.BenchLabel);
         var executor = BenchEngine.CreateExecutor("paired");
         try
         {
@@ -93,7 +93,7 @@ internal static class PairedComparison
                     using var result = await executor.InvokeAsync(call);
                     BenchEngine.EnsureEcho(result, payload.Length);
                 },
-                () => DockerRunCall.EchoAsync(payload),
+                () => BareDockerCall.DockerRunEchoAsync(BenchEngine.Endpoint, BenchEngine.BenchLabel, payload),
             ];
             await RoundsAsync(sides, calls, ColdRounds, ColdWarmupRounds, 1e3);
             return sides;
@@ -110,7 +110,7 @@ internal static class PairedComparison
         var payload = BenchEngine.Payload(1024);
         const int batch = ColdThroughputBenchmark.CallsPerBatch;
         using var client = BenchEngine.CreateDockerClient();
-        var bare = new BareDockerCall(client);
+        var bare = new BareDockerCall(client, BenchEngine.BenchLabel);
         var executor = BenchEngine.CreateExecutor("pairedtp");
         try
         {
@@ -165,7 +165,7 @@ internal static class PairedComparison
             var sides = new Sides("µs", ["bare HttpClient (twin container)", "FnExecutor"]);
             Func<Task>[] calls =
             [
-                () => UnixSocketHttp.PostCallAsync(plain, payload),
+                () => BareHttpStreamCall.EchoAsync(plain, payload),
                 async () =>
                 {
                     using var result = await executor.InvokeAsync(call);

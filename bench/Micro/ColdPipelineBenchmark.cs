@@ -17,7 +17,7 @@ public class ColdPipelineBenchmark
     public const int CallsPerBatch = 256;
     private readonly byte[] _payload = new byte[1024];
     private FnPipelineOptions _options = null!;
-    private EchoFakeDriver _driver = null!;
+    private FakeContainerDriver _driver = null!;
     private ExecutorSettings _settings = null!;
     private ContainerSpecFactory _specs = null!;
     private FnExecutor _executor = null!;
@@ -30,7 +30,7 @@ public class ColdPipelineBenchmark
     public void Setup()
     {
         _options = new FnPipelineOptions { InstanceId = "bench", MaxContainers = 16 };
-        _driver = new EchoFakeDriver();
+        _driver = new FakeContainerDriver(profile: FakeEngineProfile.Lean);
         _settings = ExecutorSettings.Resolve(_options);
         _specs = new ContainerSpecFactory(_settings);
         _executor = new FnExecutor(_options, _driver, hotFactory: null, loggerFactory: null, timeProvider: null);

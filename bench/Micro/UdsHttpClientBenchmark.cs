@@ -38,7 +38,7 @@ public class UdsHttpClientBenchmark
     }
 
     [Benchmark(Baseline = true)]
-    public Task<int> PlainHttpClient() => UnixSocketHttp.PostCallAsync(_plain, _payload);
+    public Task<int> PlainHttpClient() => BareHttpStreamCall.EchoAsync(_plain, _payload);
 
     [Benchmark]
     public async Task<int> FnPipelineClient()

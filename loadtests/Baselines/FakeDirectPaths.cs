@@ -14,16 +14,16 @@ internal sealed class FakeDirectPaths : IEchoPaths
 
     public async Task<Outcome> ColdAsync(CancellationToken cancellationToken)
     {
-        await FakeEngine.DelayAsync(FakeEngine.CreateMs, cancellationToken);
-        await FakeEngine.DelayAsync(FakeEngine.StartMs, cancellationToken);
-        await FakeEngine.DelayAsync(FakeEngine.RunMs, cancellationToken);
-        await FakeEngine.DelayAsync(FakeEngine.RemoveMs, cancellationToken);
+        await FakeEngine.DelayAsync(FakeEngine.Profile.Times!.Create, cancellationToken);
+        await FakeEngine.DelayAsync(FakeEngine.Profile.Times!.Start, cancellationToken);
+        await FakeEngine.DelayAsync(FakeEngine.Profile.Times!.Run, cancellationToken);
+        await FakeEngine.DelayAsync(FakeEngine.Profile.Times!.Remove, cancellationToken);
         return Outcome.Success("cold");
     }
 
     public async Task<Outcome> HotAsync(CancellationToken cancellationToken)
     {
-        await FakeEngine.DelayAsync(FakeEngine.HotCallMs, cancellationToken);
+        await FakeEngine.DelayAsync(FakeEngine.HotCall, cancellationToken);
         return Outcome.Success("hot");
     }
 }

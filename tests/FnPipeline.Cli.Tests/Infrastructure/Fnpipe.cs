@@ -55,5 +55,5 @@ public static class Fnpipe
 
     /// <summary>Runs <c>fnpipe invoke IMAGE</c> with the test labels, then <paramref name="arguments"/>.</summary>
     public static Task<BufferedCommandResult> InvokeAsync(string image, string? input, params string[] arguments) =>
-        RunAsync(["invoke", image, .. TestRun.InvokeLabelArguments, .. arguments], input);
+        RunAsync(["invoke", image, .. TestRun.LabelArguments, .. arguments], input);
 }

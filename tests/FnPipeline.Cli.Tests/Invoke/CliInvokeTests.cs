@@ -141,7 +141,7 @@ public sealed class CliInvokeTests(EngineFixture engine)
     {
         // 300,000 bytes against a 200,000-byte limit: "output too large", with up to the limit held.
         var result = await Fnpipe.RunAsync(
-            ["invoke", TestImages.TestFunction, .. TestRun.InvokeLabelArguments, "--json"],
+            ["invoke", TestImages.TestFunction, .. TestRun.LabelArguments, "--json"],
             "!bytes 300000",
             new Dictionary<string, string?> { ["FNPIPELINE_MAX_OUTPUT_BYTES"] = "200000" });
 
@@ -196,7 +196,7 @@ public sealed class CliInvokeTests(EngineFixture engine)
     public async Task Interrupt_CancelsTheCall_RemovesTheContainer_Exit130()
     {
         var stderr = new System.Text.StringBuilder();
-        var task = Fnpipe.Command(["invoke", TestImages.TestFunction, .. TestRun.InvokeLabelArguments])
+        var task = Fnpipe.Command(["invoke", TestImages.TestFunction, .. TestRun.LabelArguments])
             .WithStandardInputPipe(CliWrap.PipeSource.FromString("!sleep 30000\n"))
             .WithStandardErrorPipe(CliWrap.PipeTarget.ToStringBuilder(stderr))
             .ExecuteAsync();

@@ -8,7 +8,7 @@ namespace FnPipeline.IntegrationTests.Cold;
 /// <summary>Default-format calls through the executor's five stages on the real engine.</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class ColdExecutorTests(DockerEngineFixture engine) : IAsyncLifetime
+public sealed class ColdExecutorTests(EngineFixture engine) : IAsyncLifetime
 {
     private FnExecutor _executor = null!;
 

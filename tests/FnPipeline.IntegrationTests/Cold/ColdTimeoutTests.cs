@@ -10,7 +10,7 @@ namespace FnPipeline.IntegrationTests.Cold;
 /// </summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class ColdTimeoutTests(DockerEngineFixture engine)
+public sealed class ColdTimeoutTests(EngineFixture engine)
 {
     /// <summary>
     /// Issue 9's regression: with 12 concurrent echoes and a 2 s timeout, <c>docker start</c> took 1.2–3.8 s and every

@@ -5,7 +5,7 @@ namespace FnPipeline.IntegrationTests.Cold;
 /// <summary>Executors on the test engine, and calls that carry the test-run labels.</summary>
 internal static class ExecutorTestKit
 {
-    public static FnExecutor Create(DockerEngineFixture engine, Action<FnPipelineOptions>? configure = null)
+    public static FnExecutor Create(EngineFixture engine, Action<FnPipelineOptions>? configure = null)
     {
         var options = new FnPipelineOptions
         {
@@ -28,11 +28,11 @@ internal static class ExecutorTestKit
     };
 
     /// <summary>Containers of <paramref name="executor"/> that exist now, as the engine lists them.</summary>
-    public static Task<IReadOnlyList<string>> ContainersOf(DockerEngineFixture engine, IFnExecutor executor) =>
+    public static Task<IReadOnlyList<string>> ContainersOf(EngineFixture engine, IFnExecutor executor) =>
         Containers.ListByLabelAsync(engine.Client, $"fnpipeline.instance={executor.InstanceId}");
 
     /// <summary>Waits (bounded) until the engine lists no container of <paramref name="executor"/>.</summary>
-    public static async Task AssertNoContainersLeftAsync(DockerEngineFixture engine, IFnExecutor executor)
+    public static async Task AssertNoContainersLeftAsync(EngineFixture engine, IFnExecutor executor)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         IReadOnlyList<string> left;

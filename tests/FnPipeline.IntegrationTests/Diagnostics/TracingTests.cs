@@ -14,7 +14,7 @@ namespace FnPipeline.IntegrationTests.Diagnostics;
 /// </summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class TracingTests(DockerEngineFixture engine)
+public sealed class TracingTests(EngineFixture engine)
 {
     private static readonly ActivitySource TestSource = new("FnPipeline.IntegrationTests.Tracing");
 

@@ -8,7 +8,7 @@ namespace FnPipeline.IntegrationTests.Driver;
 /// <summary>What CreateContainerAsync asks of the engine, read back through inspect, and how refusals map.</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class DockerDriverCreateTests(DockerEngineFixture engine) : IAsyncLifetime
+public sealed class DockerDriverCreateTests(EngineFixture engine) : IAsyncLifetime
 {
     private DockerContainerDriver _driver = null!;
 

@@ -7,7 +7,7 @@ namespace FnPipeline.IntegrationTests.Driver;
 /// <summary>The image cleaner removing real images from the engine: least recently used first, never one in use or exempt.</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class DockerDriverImageCleanerTests(DockerEngineFixture engine)
+public sealed class DockerDriverImageCleanerTests(EngineFixture engine)
 {
     private const long MiB = 1024 * 1024;
 

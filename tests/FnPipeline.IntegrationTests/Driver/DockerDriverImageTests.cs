@@ -8,7 +8,7 @@ namespace FnPipeline.IntegrationTests.Driver;
 /// <summary>EnsureImageAsync against the real local registry: credentials, errors, shared transfers.</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class DockerDriverImageTests(DockerEngineFixture engine, RegistryImageFixture registry)
+public sealed class DockerDriverImageTests(EngineFixture engine, RegistryImageFixture registry)
     : IClassFixture<RegistryImageFixture>, IAsyncLifetime
 {
     private const int PullJoinedEventId = 108;

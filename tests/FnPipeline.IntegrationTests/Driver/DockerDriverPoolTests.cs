@@ -7,7 +7,7 @@ namespace FnPipeline.IntegrationTests.Driver;
 /// <summary>The pre-fork pool: placeholders whose network namespace function containers join.</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class DockerDriverPoolTests(DockerEngineFixture engine)
+public sealed class DockerDriverPoolTests(EngineFixture engine)
 {
     private static readonly TimeSpan Eventually = TimeSpan.FromSeconds(20);
 

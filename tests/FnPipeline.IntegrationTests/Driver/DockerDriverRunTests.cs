@@ -9,7 +9,7 @@ namespace FnPipeline.IntegrationTests.Driver;
 /// <summary>Create → attach → start → wait against the real engine: I/O, exit codes, limits.</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class DockerDriverRunTests(DockerEngineFixture engine) : IAsyncLifetime
+public sealed class DockerDriverRunTests(EngineFixture engine) : IAsyncLifetime
 {
     private DockerContainerDriver _driver = null!;
 

@@ -7,7 +7,7 @@ namespace FnPipeline.IntegrationTests.Driver;
 /// <summary>InitializeAsync: version check, image load (orphan reaping: <see cref="OrphanReaperTests"/>).</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class DockerDriverStartupTests(DockerEngineFixture engine)
+public sealed class DockerDriverStartupTests(EngineFixture engine)
 {
     [Fact]
     public async Task EngineOlderThanRequired_FailsWithFnsMessage()

@@ -14,7 +14,7 @@ internal static class DockerDriverTestKit
 
     /// <summary>A driver on the test engine; orphan reaping is off (other suites share the engine).</summary>
     public static DockerContainerDriver CreateDriver(
-        DockerEngineFixture engine, Action<FnPipelineOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+        EngineFixture engine, Action<FnPipelineOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var options = new FnPipelineOptions
         {
@@ -31,7 +31,7 @@ internal static class DockerDriverTestKit
             settings, loggerFactory ?? FileLoggerProvider.FromEnvironment() ?? NullLoggerFactory.Instance, TimeProvider.System, client: null);
     }
 
-    public static async Task<DockerContainerDriver> StartDriverAsync(DockerEngineFixture engine, Action<FnPipelineOptions>? configure = null)
+    public static async Task<DockerContainerDriver> StartDriverAsync(EngineFixture engine, Action<FnPipelineOptions>? configure = null)
     {
         var driver = CreateDriver(engine, configure);
         try

@@ -16,7 +16,7 @@ namespace FnPipeline.IntegrationTests.Driver;
 /// </summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class OrphanReaperTests(DockerEngineFixture engine) : IAsyncLifetime
+public sealed class OrphanReaperTests(EngineFixture engine) : IAsyncLifetime
 {
     private readonly string _base = Directory.CreateDirectory(Path.Join("/tmp", "fnpr-" + Guid.NewGuid().ToString("N")[..8])).FullName;
     private readonly List<string> _containers = [];

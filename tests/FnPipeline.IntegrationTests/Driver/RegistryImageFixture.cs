@@ -32,7 +32,7 @@ public sealed class RegistryImageFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _client = new DockerClientBuilder().WithEndpoint(new Uri(
-            Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : DockerEngineFixture.DefaultEndpoint)).Build();
+            Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : EngineFixture.DefaultEndpoint)).Build();
         await PushAsync(TestImages.Busybox, Tag);
         var inspect = await Client.Images.InspectImageAsync(Image);
         Digest = inspect.RepoDigests.Single(d => d.StartsWith(Repository + "@", StringComparison.Ordinal))[(Repository.Length + 1)..];

@@ -9,7 +9,7 @@ namespace FnPipeline.IntegrationTests.Hot;
 /// (the driver made its own): the engine must list the executor's containers under <see cref="IFnExecutor.InstanceId"/>.
 /// </summary>
 [Collection(DockerCollectionDefinition.Name)]
-public sealed class ExecutorInstanceIdTests(DockerEngineFixture engine)
+public sealed class ExecutorInstanceIdTests(EngineFixture engine)
 {
     [Theory]
     [InlineData("")]

@@ -12,7 +12,7 @@ namespace FnPipeline.IntegrationTests.Hot;
 /// </summary>
 internal sealed class HotExecutorKit : IAsyncDisposable
 {
-    private HotExecutorKit(DockerEngineFixture engine, FnPipelineOptions options, ILoggerFactory logs)
+    private HotExecutorKit(EngineFixture engine, FnPipelineOptions options, ILoggerFactory logs)
     {
         Engine = engine;
         Options = options;
@@ -26,7 +26,7 @@ internal sealed class HotExecutorKit : IAsyncDisposable
             TimeProvider.System);
     }
 
-    public DockerEngineFixture Engine { get; }
+    public EngineFixture Engine { get; }
 
     public FnPipelineOptions Options { get; }
 
@@ -36,7 +36,7 @@ internal sealed class HotExecutorKit : IAsyncDisposable
 
     public string BaseDirectory => Options.Hot.SocketBaseDirectory!;
 
-    public static async Task<HotExecutorKit> StartAsync(DockerEngineFixture engine, Action<FnPipelineOptions>? configure = null, ILoggerFactory? logs = null)
+    public static async Task<HotExecutorKit> StartAsync(EngineFixture engine, Action<FnPipelineOptions>? configure = null, ILoggerFactory? logs = null)
     {
         var baseDirectory = Path.Join("/tmp", "fnph-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(baseDirectory);

@@ -8,7 +8,7 @@ namespace FnPipeline.IntegrationTests.Hot;
 /// <summary>The hot pool against the real Node FDK (@fnproject/fdk in fnpipeline/node-fdk).</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class HotNodeFdkTests(DockerEngineFixture engine)
+public sealed class HotNodeFdkTests(EngineFixture engine)
 {
     private static readonly string Image = TestImages.NodeFdk;
 

@@ -9,7 +9,7 @@ namespace FnPipeline.IntegrationTests.Hot;
 /// <summary>http-stream calls through the executor's hot pool on the real engine, with fnpipeline/testfn.</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class HotTestFunctionTests(DockerEngineFixture engine)
+public sealed class HotTestFunctionTests(EngineFixture engine)
 {
     private static readonly string Image = TestImages.TestFunction;
 

@@ -14,7 +14,7 @@ namespace FnPipeline.IntegrationTests.LoadTests;
 /// </summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class FaultStormTests(DockerEngineFixture engine)
+public sealed class FaultStormTests(EngineFixture engine)
 {
     private const int Calls = 60;
 

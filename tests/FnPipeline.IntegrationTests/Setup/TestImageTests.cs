@@ -8,7 +8,7 @@ namespace FnPipeline.IntegrationTests.Setup;
 /// <summary>Proves the test set-up: engine, images, both contracts, labels and clean-up.</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class TestImageTests(DockerEngineFixture engine)
+public sealed class TestImageTests(EngineFixture engine)
 {
     private static readonly TimeSpan SocketTimeout = TimeSpan.FromSeconds(15);
 

@@ -108,7 +108,7 @@ public sealed class FnPipelineOptionsValidatorTests
     {
         var options = new FnPipelineOptions { MaxQueuedCalls = 0 };
 
-        var ex = Should.Throw<OptionsValidationException>(() => new FnExecutor(options, new Fakes.FakeContainerDriver(), null, null, null));
+        var ex = Should.Throw<OptionsValidationException>(() => new FnExecutor(options, new FakeContainerDriver(), null, null, null));
 
         ex.Failures.ShouldBe(["The field MaxQueuedCalls must be between 1 and 1000000."]);
     }

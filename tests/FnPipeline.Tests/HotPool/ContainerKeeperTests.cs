@@ -30,7 +30,7 @@ public sealed class ContainerKeeperTests : IDisposable
         options.Hot.SocketBaseDirectory = _base;
         var settings = ExecutorSettings.Resolve(options);
         _context = new HotPoolContext(
-            new Fakes.FakeHotDriver(_time), settings.Hot, new ContainerSpecFactory(settings), _metrics, _time, NullLogger.Instance);
+            new FakeContainerDriver(_time), settings.Hot, new ContainerSpecFactory(settings), _metrics, _time, NullLogger.Instance);
         _keeper = new ContainerKeeper(_context, _pools);
     }
 

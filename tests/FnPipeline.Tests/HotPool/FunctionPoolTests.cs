@@ -20,7 +20,7 @@ public sealed class FunctionPoolTests : IDisposable
         options.Hot.SocketBaseDirectory = _base;
         var settings = ExecutorSettings.Resolve(options);
         _context = new HotPoolContext(
-            new Fakes.FakeHotDriver(), settings.Hot, new ContainerSpecFactory(settings), _metrics, TimeProvider.System, NullLogger.Instance);
+            new FakeContainerDriver(), settings.Hot, new ContainerSpecFactory(settings), _metrics, TimeProvider.System, NullLogger.Instance);
         _keeper = new ContainerKeeper(_context, new PoolRegistry(8, NullLogger.Instance));
     }
 

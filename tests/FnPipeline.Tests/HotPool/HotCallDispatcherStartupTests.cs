@@ -138,10 +138,10 @@ public sealed class HotCallDispatcherStartupTests
             o.Hot.MaxContainers = 1;
             o.Hot.MaxContainersPerFunction = 1;
         });
-        sut.Driver.ImageFailure = new FnCallException(new FnError(FnErrorKind.ImageNotFound, 404, "manifest unknown"));
+        sut.Driver.ImageFailure = _ => new FnCallException(new FnError(FnErrorKind.ImageNotFound, 404, "manifest unknown"));
 
         using var refused = await sut.InvokeAsync(HotPoolHarness.Call());
-        sut.Driver.ImageFailure = null;
+        sut.Driver.ImageFailure = _ => null;
         using var next = await sut.InvokeAsync(HotPoolHarness.Call("again"));
 
         refused.Error!.Kind.ShouldBe(FnErrorKind.ImageNotFound);
@@ -153,7 +153,7 @@ public sealed class HotCallDispatcherStartupTests
     public async Task InvokeAsync_EngineFails_ThrowsFnEngineException()
     {
         await using var sut = HotPoolHarness.Create();
-        sut.Driver.ImageFailure = new InvalidOperationException("engine unreachable");
+        sut.Driver.ImageFailure = _ => new InvalidOperationException("engine unreachable");
 
         var failure = await Should.ThrowAsync<FnEngineException>(() => sut.InvokeAsync(HotPoolHarness.Call()));
 

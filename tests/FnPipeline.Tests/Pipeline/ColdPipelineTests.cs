@@ -382,7 +382,7 @@ public sealed class ColdPipelineTests
         await Eventually.HoldsAsync(() => result.Timings.Cleanup is not null);
 
         result.Timings.Run.ShouldBeGreaterThanOrEqualTo(TimeSpan.Zero);
-        driver.Events.Last().ShouldStartWith("remove");
+        driver.Events[^1].ShouldStartWith("remove");
     }
 
     [Fact]

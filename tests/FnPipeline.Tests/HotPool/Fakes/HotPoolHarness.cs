@@ -16,7 +16,7 @@ internal sealed class HotPoolHarness : IAsyncDisposable
     {
         Options = options;
         Time = time;
-        Driver = new FakeHotDriver(time, Logs);
+        Driver = new FakeContainerDriver(time, Logs);
         Metrics = new FnPipelineMetrics(meterFactory);
         Settings = ExecutorSettings.Resolve(options);
         Dispatcher = HotCallDispatcher.Create(Driver, Settings.Hot, new ContainerSpecFactory(Settings), Metrics, time, Logs);
@@ -31,7 +31,7 @@ internal sealed class HotPoolHarness : IAsyncDisposable
 
     public FakeTimeProvider FakeTime => (FakeTimeProvider)Time;
 
-    public FakeHotDriver Driver { get; }
+    public FakeContainerDriver Driver { get; }
 
     public FnPipelineMetrics Metrics { get; }
 

@@ -1,7 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
-namespace FnPipeline.IntegrationTests.Infrastructure;
+namespace FnPipeline.Testing.Engine;
 
 /// <summary>Image chores for tests.</summary>
 public static class Images

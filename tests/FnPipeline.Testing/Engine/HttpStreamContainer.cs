@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using CliWrap.Buffered;
+using FnPipeline.Testing.Sockets;
 
-namespace FnPipeline.IntegrationTests.Infrastructure;
+namespace FnPipeline.Testing.Engine;
 
 /// <summary>
 /// A detached http-stream container with a host directory bind-mounted at /tmp/iofs, as the
@@ -47,7 +47,7 @@ public sealed class HttpStreamContainer : IAsyncDisposable
     public async Task WaitForSocketAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
-        while (!File.Exists(SocketPath) || !await AcceptsAsync(cancellationToken))
+        while (!File.Exists(SocketPath) || !await UnixSocketHttp.AcceptsAsync(SocketPath, cancellationToken))
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -59,49 +59,8 @@ public sealed class HttpStreamContainer : IAsyncDisposable
         }
     }
 
-    private async Task<bool> AcceptsAsync(CancellationToken cancellationToken)
-    {
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await probe.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken);
-            return true;
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            return false;
-        }
-    }
-
     /// <summary>An HTTP client whose every connection is the container's unix socket (one at a time).</summary>
-    public HttpClient CreateClient()
-    {
-        string socketPath = SocketPath;
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-            MaxConnectionsPerServer = 1,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-        };
-        return new HttpClient(handler) { BaseAddress = new Uri("http://localhost/"), Timeout = TimeSpan.FromSeconds(30) };
-    }
+    public HttpClient CreateClient() => UnixSocketHttp.CreateTestClient(SocketPath);
 
     public async ValueTask DisposeAsync()
     {

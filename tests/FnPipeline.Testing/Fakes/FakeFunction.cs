@@ -1,4 +1,4 @@
-namespace FnPipeline.Tests.HotPool.Fakes;
+namespace FnPipeline.Testing.Fakes;
 
 /// <summary>How a fake hot container behaves: how it starts and how it answers calls.</summary>
 internal sealed record FakeFunction
@@ -14,11 +14,14 @@ internal sealed record FakeFunction
     public string StartupStderr { get; init; } = "";
 
     /// <summary>Answers a call; the default echoes the body.</summary>
-    public Func<FakeHotContainer, FakeRequest, CancellationToken, Task<FakeResponse>> Handler { get; init; } =
+    public Func<FakeContainer, FakeRequest, CancellationToken, Task<FakeResponse>> Handler { get; init; } =
         (_, request, _) => Task.FromResult(new FakeResponse { Body = request.Body });
 
     /// <summary>Requests (by their head) answered before their body is read, then the connection closed.</summary>
     public Func<FakeRequest, bool>? AnswersBeforeBody { get; init; }
+
+    /// <summary>Thrown by the engine's start (after any start gate).</summary>
+    public Exception? StartFailure { get; init; }
 
     public Exception? PauseFailure { get; init; }
 

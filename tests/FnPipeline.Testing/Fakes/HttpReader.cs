@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace FnPipeline.Tests.HotPool.Fakes;
+namespace FnPipeline.Testing.Fakes;
 
 /// <summary>Reads HTTP/1.1 requests (head, then a Content-Length or chunked body) from a stream.</summary>
 internal sealed class HttpReader(Stream stream)

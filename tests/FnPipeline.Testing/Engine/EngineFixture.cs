@@ -1,26 +1,36 @@
 using Docker.DotNet;
+using Xunit;
 
-namespace FnPipeline.IntegrationTests.Infrastructure;
+namespace FnPipeline.Testing.Engine;
 
 /// <summary>
-/// Connects to the engine (DOCKER_HOST, else unix:///var/run/docker.sock) and checks the test images.
-/// Without them it fails with the reason and the command that fixes it: Docker tests never skip.
-/// On dispose it fails if a container of this run is left behind.
+/// The engine of every Docker test (DOCKER_HOST, else unix:///var/run/docker.sock): it fails every test with the reason
+/// and the fixing command when the engine or a test image is missing (Docker tests never skip), and on dispose fails
+/// the run if a container labelled with this run's <see cref="TestRun.RunLabel"/> is left behind. A test project shares
+/// it through a collection definition of its own (xunit finds those only in the test assembly).
 /// </summary>
-public sealed class DockerEngineFixture : IAsyncLifetime
+public sealed class EngineFixture : IAsyncLifetime
 {
     public const string DefaultEndpoint = "unix:///var/run/docker.sock";
+
+    /// <summary>How long dispose waits for <c>--rm</c> removals and background removals to finish before it calls a container leaked.</summary>
+    public static readonly TimeSpan LeakCheckTimeout = TimeSpan.FromSeconds(15);
 
     private DockerClient? _client;
     private bool _engineAnswered;
 
-    public Uri Endpoint { get; } = new(Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : DefaultEndpoint);
+    public static Uri DefaultUri { get; } = new(Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : DefaultEndpoint);
+
+    public Uri Endpoint { get; } = DefaultUri;
 
     public DockerClient Client => _client ?? throw new InvalidOperationException("The fixture is not initialized.");
 
+    /// <summary>A new client on the same engine (the caller disposes it).</summary>
+    public static DockerClient CreateClient() => new DockerClientBuilder().WithEndpoint(DefaultUri).Build();
+
     public async Task InitializeAsync()
     {
-        _client = new DockerClientBuilder().WithEndpoint(Endpoint).Build();
+        _client = CreateClient();
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -37,7 +47,7 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         }
 
         var missing = new List<string>();
-        foreach (string image in TestImages.All)
+        foreach (var image in TestImages.All)
         {
             if (!await Images.ExistsAsync(Client, image))
             {
@@ -51,6 +61,10 @@ public sealed class DockerEngineFixture : IAsyncLifetime
                 $"Test images missing on {Endpoint}: {string.Join(", ", missing)}. Build them with 'bash scripts/build-images.sh'.");
         }
     }
+
+    /// <summary>Containers of this run that exist now (running or not).</summary>
+    public Task<IReadOnlyList<string>> RunContainersAsync(CancellationToken cancellationToken = default) =>
+        Containers.ListByLabelAsync(Client, TestRun.RunLabel, cancellationToken);
 
     public async Task DisposeAsync()
     {
@@ -66,8 +80,12 @@ public sealed class DockerEngineFixture : IAsyncLifetime
                 return;
             }
 
-            IReadOnlyList<string> leftovers = await WaitForNoContainersAsync(TimeSpan.FromSeconds(10));
-            if (leftovers.Count > 0)
+            IReadOnlyList<string> leftovers = [];
+            try
+            {
+                await Eventually.HoldsAsync(async () => (leftovers = await RunContainersAsync()).Count == 0, LeakCheckTimeout, "no container of this run remains");
+            }
+            catch (TimeoutException)
             {
                 throw new InvalidOperationException(
                     $"Tests left {leftovers.Count} container(s) labelled {TestRun.RunLabel}: {string.Join(", ", leftovers.Select(id => id[..Math.Min(12, id.Length)]))}. Remove them with 'docker rm -f', then fix the test that leaked them.");
@@ -76,22 +94,6 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         finally
         {
             _client.Dispose();
-        }
-    }
-
-    // --rm removal finishes in the engine shortly after a container exits: poll, bounded.
-    private async Task<IReadOnlyList<string>> WaitForNoContainersAsync(TimeSpan timeout)
-    {
-        DateTime deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            IReadOnlyList<string> ids = await Containers.ListByLabelAsync(Client, TestRun.RunLabel);
-            if (ids.Count == 0 || DateTime.UtcNow > deadline)
-            {
-                return ids;
-            }
-
-            await Task.Delay(200);
         }
     }
 }

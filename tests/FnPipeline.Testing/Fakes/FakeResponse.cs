@@ -1,4 +1,4 @@
-namespace FnPipeline.Tests.HotPool.Fakes;
+namespace FnPipeline.Testing.Fakes;
 
 /// <summary>What the fake function server answers.</summary>
 internal sealed record FakeResponse

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace FnPipeline.Tests.HotPool.Fakes;
+namespace FnPipeline.Testing.Fakes;
 
 /// <summary>
 /// A tiny HTTP/1.1 server on a unix socket, standing in for an FDK: keep-alive, Content-Length or chunked request

@@ -1,7 +1,7 @@
 using CliWrap;
 using CliWrap.Buffered;
 
-namespace FnPipeline.IntegrationTests.Infrastructure;
+namespace FnPipeline.Testing.Engine;
 
 /// <summary>Runs the docker CLI through CliWrap; every container it creates carries the <see cref="TestRun"/> labels.</summary>
 public static class DockerCli

@@ -1,4 +1,4 @@
-namespace FnPipeline.Tests.HotPool.Fakes;
+namespace FnPipeline.Testing.Fakes;
 
 /// <summary>A request as the fake function server read it off the socket.</summary>
 internal sealed record FakeRequest(string Method, string Target, string Version, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)

@@ -1,4 +1,4 @@
-namespace FnPipeline.Tests.HotPool.Fakes;
+namespace FnPipeline.Testing.Fakes;
 
 /// <summary>How the fake function makes lsnr.sock appear.</summary>
 public enum SocketLayout
