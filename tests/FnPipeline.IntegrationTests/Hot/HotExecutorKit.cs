@@ -81,20 +81,9 @@ internal sealed class HotExecutorKit : IAsyncDisposable
     /// <summary>The hot socket directories (<c>iofs-*</c>); the owner lock and its marker directory sit beside them.</summary>
     public IReadOnlyList<string> SocketDirectories() => Directory.GetDirectories(BaseDirectory, "iofs-*");
 
-    /// <summary>Polls until <paramref name="condition"/> holds, failing after <paramref name="seconds"/>.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new ShouldAssertException($"timed out after {seconds} s waiting until {what}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>Polls until <paramref name="condition"/> holds, failing after <paramref name="seconds"/> (the kit's <see cref="Eventually"/>).</summary>
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 20) =>
+        Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(seconds), what);
 
     public async ValueTask DisposeAsync()
     {
