@@ -113,7 +113,7 @@ public sealed class CliRegistryCredentialTests(EngineFixture engine) : IAsyncLif
     }
 
     private static Task<CliWrap.Buffered.BufferedCommandResult> InvokeAsync(string image, Dictionary<string, string?> environment) =>
-        Fnpipe.RunAsync(["invoke", image, .. TestRun.InvokeLabelArguments, "--cmd", "sh", "-c", "printf 'through the helper'"], input: "", environment);
+        Fnpipe.RunAsync(["invoke", image, .. TestRun.LabelArguments, "--cmd", "sh", "-c", "printf 'through the helper'"], input: "", environment);
 
     private async Task ForgetAsync()
     {

@@ -10,7 +10,7 @@ namespace FnPipeline.IntegrationTests.Cold;
 /// </summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class CredentialConfigurationTests(DockerEngineFixture engine)
+public sealed class CredentialConfigurationTests(EngineFixture engine)
 {
     private const string Malformed = "{\"auths\": {\"127.0.0.1:5000\": {\"auth\": \"x\"}";
     private const string Expected = "FNPIPELINE_DOCKER_AUTH (option DockerAuthJson) is not valid JSON at line 1, column 43: ";

@@ -15,7 +15,7 @@ namespace FnPipeline.IntegrationTests.Driver;
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
 [SupportedOSPlatform("linux")]
-public sealed class RegistryCredentialHelperTests(DockerEngineFixture engine, RegistryImageFixture registry)
+public sealed class RegistryCredentialHelperTests(EngineFixture engine, RegistryImageFixture registry)
     : IClassFixture<RegistryImageFixture>, IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("fnpl-it-creds-").FullName;

@@ -13,7 +13,7 @@ namespace FnPipeline.IntegrationTests.Hot;
 /// </summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class HotStartBoundTests(DockerEngineFixture engine)
+public sealed class HotStartBoundTests(EngineFixture engine)
 {
     private const int Functions = 20;
     private const int CreateBound = 3;

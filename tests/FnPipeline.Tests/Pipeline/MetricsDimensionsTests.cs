@@ -139,7 +139,7 @@ public sealed class MetricsDimensionsTests : IDisposable
     public async Task HotCall_EngineFailureInItsLaunch_IsCountedWithTheLaunchsStages()
     {
         await using var harness = HotPoolHarness.Create(meterFactory: _factory);
-        harness.Driver.ImageFailure = new HttpRequestException("engine away");
+        harness.Driver.ImageFailure = _ => new HttpRequestException("engine away");
         var call = HotPoolHarness.Call("hot");
 
         await Should.ThrowAsync<FnEngineException>(() => harness.InvokeAsync(call));
