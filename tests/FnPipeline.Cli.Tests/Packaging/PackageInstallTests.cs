@@ -64,7 +64,7 @@ public sealed partial class PackageInstallTests : IDisposable
         // --no-build packs the assemblies this test run built: the tool reports their version (the package's is the test's).
         version.StandardOutput.Trim().ShouldBe(FileVersionInfo.GetVersionInfo(Fnpipe.DllPath).ProductVersion);
 
-        var call = await RunAsync(fnpipe, ["invoke", TestImages.TestFunction, .. TestRun.InvokeLabelArguments], app, RunTimeout,
+        var call = await RunAsync(fnpipe, ["invoke", TestImages.TestFunction, .. TestRun.LabelArguments], app, RunTimeout,
             "fnpipe invoke from the installed tool", input: "hello from the tool");
         call.StandardOutput.ShouldBe("hello from the tool");
     }
