@@ -14,6 +14,8 @@ public static class FnPipelineEnvironment
     [
         ("FNPIPELINE_DOCKER_ENDPOINT", (o, v) => o.DockerEndpoint = v),
         ("FNPIPELINE_MIN_DOCKER_VERSION", (o, v) => o.MinimumDockerVersion = v.Length == 0 ? null : v),
+        ("FNPIPELINE_MIN_ENGINE_API_VERSION", (o, v) => o.MinimumEngineApiVersion = v.Length == 0 ? null : v),
+        ("FNPIPELINE_CHECK_ENGINE_ON_START", (o, v) => o.CheckEngineOnStart = Bool(v)),
         ("FNPIPELINE_IMAGE_LOAD_FILE", (o, v) => o.ImageLoadFile = v),
         ("FNPIPELINE_DOCKER_AUTH", (o, v) => o.DockerAuthJson = v),
         ("FNPIPELINE_NETWORKS", (o, v) => Replace(o.Networks, v)),

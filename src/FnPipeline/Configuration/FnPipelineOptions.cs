@@ -8,11 +8,35 @@ namespace FnPipeline;
 /// </summary>
 public sealed class FnPipelineOptions
 {
-    /// <summary>Docker endpoint, e.g. <c>unix:///var/run/docker.sock</c>; <c>null</c> uses <c>DOCKER_HOST</c>, then the default socket.</summary>
+    /// <summary>
+    /// Engine address, e.g. <c>unix:///var/run/docker.sock</c> or <c>tcp://host:2376</c>; <c>null</c> finds the engine as
+    /// the docker CLI does: <c>DOCKER_HOST</c>, then <c>DOCKER_CONTEXT</c> / the config's <c>currentContext</c>, then the
+    /// rootful socket, then the rootless one (<c>$XDG_RUNTIME_DIR/docker.sock</c>). TLS follows <c>DOCKER_TLS_VERIFY</c>
+    /// and <c>DOCKER_CERT_PATH</c> (docs/configuration.md).
+    /// </summary>
     public string? DockerEndpoint { get; set; }
 
-    /// <summary>Oldest engine version accepted at start-up (e.g. <c>17.10.0</c>); <c>null</c> skips the check.</summary>
-    public string? MinimumDockerVersion { get; set; } = "17.10.0";
+    /// <summary>
+    /// Oldest engine API version accepted at start-up (<c>major.minor</c>; default <c>1.33</c>, Docker 17.10's API). The
+    /// API version, not the product version, so that Podman's Docker-compatible API passes. <c>null</c> skips the check.
+    /// </summary>
+    public string? MinimumEngineApiVersion { get; set; } = "1.33";
+
+    /// <summary>
+    /// Oldest Docker product version accepted at start-up (e.g. <c>20.10.0</c>); <c>null</c> (the default) skips it. Only
+    /// Docker engines are held to it: other engines (Podman) number their products differently and are gated by
+    /// <see cref="MinimumEngineApiVersion"/> alone.
+    /// </summary>
+    public string? MinimumDockerVersion { get; set; }
+
+    /// <summary>
+    /// Under a Generic Host (<c>AddFnPipeline</c>), check the engine when the host starts and fail the start with the
+    /// engine's problem (no engine, TLS, version). On by default.
+    /// </summary>
+    public bool CheckEngineOnStart { get; set; } = true;
+
+    /// <summary>Engine discovery with its own variables and rootful socket path (tests); <c>null</c> reads this process's environment.</summary>
+    internal Docker.Engine.EngineDiscovery? EngineDiscovery { get; set; }
 
     /// <summary>Image tarball (<c>docker save</c> format) loaded into the engine at start-up.</summary>
     public string? ImageLoadFile { get; set; }

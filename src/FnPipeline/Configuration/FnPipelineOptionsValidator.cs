@@ -36,6 +36,12 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
             problems.Add($"MinimumDockerVersion '{version}' is not a version like 20.10.0");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.MinimumEngineApiVersion)
+            && (!Version.TryParse(options.MinimumEngineApiVersion.Trim(), out var api) || api.Build >= 0))
+        {
+            problems.Add($"MinimumEngineApiVersion '{options.MinimumEngineApiVersion}' is not an API version like 1.33 (major.minor)");
+        }
+
         if (options.PreForkPool.Size > 0 && !ImageReference.IsValid(options.PreForkPool.Image))
         {
             problems.Add($"PreForkPool.Image '{options.PreForkPool.Image}' is not a valid image reference");

@@ -1,36 +1,39 @@
 using Docker.DotNet;
+using Docker.DotNet.LegacyHttp;
+using FnPipeline.Docker.Engine;
 
 namespace FnPipeline.Docker;
 
-/// <summary>Creates the engine client from the options: <see cref="FnPipelineOptions.DockerEndpoint"/>, else <c>DOCKER_HOST</c>, else the default socket.</summary>
+/// <summary>Creates the engine client for a discovered <see cref="EngineEndpoint"/> (<see cref="EngineDiscovery"/>).</summary>
 internal static class DockerClientFactory
 {
-    public const string DefaultEndpoint = "unix:///var/run/docker.sock";
+    public const string DefaultEndpoint = "unix://" + EngineDiscovery.RootfulSocket;
 
-    /// <summary>The endpoint the client talks to: configured, then <paramref name="dockerHost"/>, then the default socket.</summary>
-    public static Uri ResolveEndpoint(string? configured, string? dockerHost)
-    {
-        var endpoint = !string.IsNullOrWhiteSpace(configured) ? configured.Trim()
-            : !string.IsNullOrWhiteSpace(dockerHost) ? dockerHost.Trim()
-            : DefaultEndpoint;
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
-        {
-            throw new InvalidOperationException($"Docker endpoint '{endpoint}' is not an absolute URI (e.g. {DefaultEndpoint}).");
-        }
+    /// <summary>The engine that <paramref name="configured"/> or this process's environment names.</summary>
+    public static EngineEndpoint Discover(string? configured) => EngineDiscovery.FromProcess().Resolve(configured);
 
-        return uri;
-    }
-
+    /// <summary>A client for the engine that <paramref name="options"/> (or, by default, the environment) names.</summary>
     public static DockerClient Create(FnPipelineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Create(ResolveEndpoint(options.DockerEndpoint, Environment.GetEnvironmentVariable("DOCKER_HOST")));
+        return Create((options.EngineDiscovery ?? EngineDiscovery.FromProcess()).Resolve(options.DockerEndpoint));
     }
 
-    public static DockerClient Create(Uri endpoint)
+    public static DockerClient Create(EngineEndpoint endpoint)
     {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var builder = new DockerClientBuilder().WithEndpoint(endpoint.Uri);
+        if (endpoint.Tls is not { } tls)
+        {
+            // The builder picks the transport from the scheme (unix, npipe, tcp/http).
+            return builder.Build();
+        }
 
-        // The builder picks the transport from the scheme (unix, npipe, tcp/http); the fork honours DOCKER_TLS_VERIFY itself.
-        return new DockerClientBuilder().WithEndpoint(endpoint).Build();
+        // TLS: the legacy transport with our certificates; the provider switches it to https. Not the native one: its
+        // hijacked attach stream over TLS cannot be read once stdin is closed ("Stream does not support reading").
+        var handler = new EngineTlsHandler(tls);
+        return builder.WithAuthProvider(handler)
+            .WithTransportOptions(new LegacyHttpTransportOptions { ConfigureHandler = handler.Configure })
+            .Build();
     }
 }

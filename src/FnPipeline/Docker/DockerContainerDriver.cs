@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using FnPipeline.Docker.Credentials;
+using FnPipeline.Docker.Engine;
 using FnPipeline.Tracking;
 using FnPipeline.Driver;
 using FnPipeline.Ownership;
@@ -38,9 +39,12 @@ internal sealed class DockerContainerDriver : IContainerDriver
         ArgumentNullException.ThrowIfNull(timeProvider);
         _logger = loggerFactory.CreateLogger("FnPipeline.Docker");
         _time = timeProvider;
-        Endpoint = client is null ? DockerClientFactory.ResolveEndpoint(settings.DockerEndpoint, Environment.GetEnvironmentVariable("DOCKER_HOST")) : null;
+        Engine = client is null
+            ? settings.EngineDiscovery.Resolve(settings.DockerEndpoint)
+            : new EngineEndpoint(new Uri(DockerClientFactory.DefaultEndpoint), "a client supplied by the caller");
+        Endpoint = client is null ? Engine.Uri : null;
         _ownsClient = client is null;
-        _client = client ?? DockerClientFactory.Create(Endpoint!);
+        _client = client ?? DockerClientFactory.Create(Engine);
 
         // After the steps that can throw: a lock taken here is released by DisposeAsync.
         _owner = TakeOwnerLock(settings.OwnerDirectory, _logger);
@@ -73,6 +77,9 @@ internal sealed class DockerContainerDriver : IContainerDriver
     /// <summary>The engine endpoint when the driver made its own client.</summary>
     public Uri? Endpoint { get; }
 
+    /// <summary>The engine as discovered: address, where it came from, TLS.</summary>
+    public EngineEndpoint Engine { get; }
+
     /// <summary>The engine client (shared; owned by the driver unless one was passed in).</summary>
     public IDockerClient Client => _client;
 
@@ -92,13 +99,10 @@ internal sealed class DockerContainerDriver : IContainerDriver
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _client.System.PingAsync(cancellationToken).ConfigureAwait(false);
-        var version = await _client.System.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-        DockerLog.EngineConnected(_logger, version.Version ?? "?", version.APIVersion ?? "?", Endpoint?.ToString() ?? "(client supplied)");
-        if (Settings.MinimumDockerVersion is { } minimum)
-        {
-            EngineVersion.EnsureAtLeast(minimum, version.Version ?? "");
-        }
+        var requirements = Settings.EngineRequirements with { MinimumDockerVersion = Settings.MinimumDockerVersion };
+        var status = await new EngineProbe(Engine, _client, requirements).CheckAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        status.ThrowIfUnhealthy();
+        DockerLog.EngineConnected(_logger, status.Identity!.ToString(), Engine.ToString());
 
         if (Settings.ReapOrphans && FileLock.IsSupported && _reaping is null)
         {

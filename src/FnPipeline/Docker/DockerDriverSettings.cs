@@ -10,6 +10,12 @@ internal sealed record DockerDriverSettings
 
     public string? MinimumDockerVersion { get; init; }
 
+    /// <summary>The engine's API version floor (and the Docker product floor) that start-up checks.</summary>
+    public Engine.EngineRequirements EngineRequirements { get; init; } = new(Version.Parse(Engine.EngineRequirements.DefaultMinimumApiVersion), null);
+
+    /// <summary>Finds the engine from DOCKER_HOST and friends (this process's environment unless a test says otherwise).</summary>
+    public Engine.EngineDiscovery EngineDiscovery { get; init; } = Engine.EngineDiscovery.FromProcess();
+
     public string? ImageLoadFile { get; init; }
 
     /// <summary>Where registry credentials are read from (on the first pull that needs them).</summary>
@@ -83,6 +89,8 @@ internal sealed record DockerDriverSettings
             DockerEndpoint = options.DockerEndpoint,
             InstanceId = instanceId,
             MinimumDockerVersion = string.IsNullOrWhiteSpace(options.MinimumDockerVersion) ? null : options.MinimumDockerVersion.Trim(),
+            EngineRequirements = Engine.EngineRequirements.From(options),
+            EngineDiscovery = options.EngineDiscovery ?? Engine.EngineDiscovery.FromProcess(),
             ImageLoadFile = string.IsNullOrWhiteSpace(options.ImageLoadFile) ? null : options.ImageLoadFile,
             Credentials = FnPipeline.Docker.Credentials.RegistryCredentialInputs.FromProcess(options.DockerAuthJson),
             ReapOrphans = options.ReapOrphans,

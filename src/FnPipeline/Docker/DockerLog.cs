@@ -5,8 +5,8 @@ namespace FnPipeline.Docker;
 /// <summary>Log messages of the Docker driver. Event ids 100–199 belong to the driver; retired ids stay reserved here.</summary>
 internal static partial class DockerLog
 {
-    [LoggerMessage(100, LogLevel.Information, "Docker engine {Version} (API {ApiVersion}) at {Endpoint}", EventName = "EngineConnected")]
-    public static partial void EngineConnected(ILogger logger, string version, string apiVersion, string endpoint);
+    [LoggerMessage(100, LogLevel.Information, "Engine {Engine} at {Endpoint}", EventName = "EngineConnected")]
+    public static partial void EngineConnected(ILogger logger, string engine, string endpoint);
 
     // 101 retired: OrphansReaped of the instance-based reaper (now ReaperLog, 160-169).
 

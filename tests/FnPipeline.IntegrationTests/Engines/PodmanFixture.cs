@@ -1,0 +1,48 @@
+using FnPipeline.IntegrationTests.Infrastructure;
+
+namespace FnPipeline.IntegrationTests.Engines;
+
+/// <summary>
+/// Podman's Docker-compatible service (Debian's podman, <c>podman system service</c>) on a socket of its own, with its
+/// own storage (<c>--root</c>, <c>--runroot</c>) in a temp directory, cgroupfs and file events (no systemd here). Its
+/// default ulimits are set within this machine's limits (podman's own defaults exceed them and every start fails).
+/// The test images are loaded from the main engine.
+/// </summary>
+public sealed class PodmanFixture : IAsyncLifetime
+{
+    private EngineDaemon? _daemon;
+
+    public string Directory { get; } = EngineDaemon.NewDirectory("fnpe-pod");
+
+    public string Address => "unix://" + Path.Join(Directory, "podman.sock");
+
+    private string[] GlobalArguments =>
+    [
+        "--root", Path.Join(Directory, "root"), "--runroot", Path.Join(Directory, "run"),
+        "--cgroup-manager", "cgroupfs", "--events-backend", "file",
+    ];
+
+    public async Task InitializeAsync()
+    {
+        EngineDaemon.Require("podman");
+        var config = Path.Join(Directory, "containers.conf");
+        await File.WriteAllTextAsync(config, "[containers]\ndefault_ulimits = [\"nofile=4096:4096\", \"nproc=4096:4096\"]\n");
+        var environment = new Dictionary<string, string> { ["CONTAINERS_CONF"] = config };
+        await EngineDaemon.LoadImagesAsync(
+            [TestImages.TestFunction, TestImages.Busybox],
+            $"CONTAINERS_CONF={config} podman {string.Join(' ', GlobalArguments)} load");
+        var socket = Path.Join(Directory, "podman.sock");
+        _daemon = await EngineDaemon.StartAsync(
+            "podman", [.. GlobalArguments, "system", "service", "--time=0", "unix://" + socket], socket, Path.Join(Directory, "podman.log"), environment);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_daemon is not null)
+        {
+            await _daemon.DisposeAsync();
+        }
+
+        await EngineDaemon.RemoveDirectoryAsync(Directory);
+    }
+}
