@@ -2,6 +2,7 @@
 # Installs what the engine-discovery tests need beside the main engine (idempotent; Debian, as root):
 #   openssl   the TLS engine test makes its CA, server and client certificates with it
 #   podman    the Podman test runs `podman system service` on a socket of its own
+#   catatonit podman's init (FnPipeline starts containers with --init by default); only recommended by podman
 # The tests fail with this script's name when a tool is missing (they never skip).
 set -euo pipefail
 
@@ -11,8 +12,9 @@ die() { echo "engine-tools: ERROR: $*" >&2; exit 1; }
 missing=()
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v podman >/dev/null 2>&1 || missing+=(podman)
+[ -x /usr/libexec/podman/catatonit ] || missing+=(catatonit)
 if [ ${#missing[@]} -eq 0 ]; then
-  say "openssl and podman are installed; nothing to do"
+  say "openssl, podman and catatonit are installed; nothing to do"
   exit 0
 fi
 

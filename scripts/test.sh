@@ -25,6 +25,7 @@ start=$SECONDS
 bash scripts/docker-up.sh || setup_failed scripts/docker-up.sh
 bash scripts/build-images.sh || setup_failed scripts/build-images.sh
 bash scripts/registry-up.sh || setup_failed scripts/registry-up.sh
+bash scripts/engine-tools.sh || setup_failed scripts/engine-tools.sh
 echo "test: set-up took $((SECONDS - start))s; test run id $FNPIPELINE_TEST_RUN_ID"
 
 rm -rf "$results"

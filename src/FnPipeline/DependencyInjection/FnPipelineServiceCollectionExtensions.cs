@@ -18,6 +18,9 @@ public static class FnPipelineServiceCollectionExtensions
     /// Adds a singleton <see cref="IFnExecutor"/> (and <see cref="FnExecutor"/>) configured by the <c>FNPIPELINE_*</c>
     /// environment variables, then <paramref name="configure"/> (which wins). Options are validated once: when the host
     /// starts (<c>ValidateOnStart</c>), or else when the executor is created.
+    /// Also registers the health check <c>fnpipeline-engine</c> (the engine probe: reachable, TLS, API version) and a
+    /// hosted start-up check that fails the host's start with the engine's problem unless
+    /// <see cref="FnPipelineOptions.CheckEngineOnStart"/> is false.
     /// </summary>
     // RS0027 wants the overload with an optional parameter to be the longest; the section overload is as long, and no
     // call can be ambiguous between them (an Action and an IConfiguration), so AddFnPipeline() keeps its shape.
@@ -70,6 +73,8 @@ public static class FnPipelineServiceCollectionExtensions
             // Hosts register one (AddMetrics); the meter is then the host's, as .NET's own meters are.
             provider.GetService<IMeterFactory>()));
         services.TryAddSingleton<IFnExecutor>(provider => provider.GetRequiredService<FnExecutor>());
+        // The engine's health check ("fnpipeline-engine") and, under a Generic Host, its start-up check.
+        FnPipeline.DependencyInjection.EngineChecks.Add(services, startupCheck: true);
         return services;
     }
 }

@@ -3,6 +3,9 @@ namespace FnPipeline.Docker.Engine;
 /// <summary>What is wrong with the engine, in words for a person: the problem and what to do about it.</summary>
 internal enum EngineProblemKind
 {
+    /// <summary>The engine settings are wrong (address, context, TLS files): nothing was dialled.</summary>
+    Misconfigured,
+
     /// <summary>The address names a socket that does not exist.</summary>
     NoSocket,
 
