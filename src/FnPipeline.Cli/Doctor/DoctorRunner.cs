@@ -21,19 +21,8 @@ internal static class DoctorRunner
             named.AddRange(Functions(checks, functionsPath));
         }
 
-        Uri? endpoint = null;
-        try
+        using (var engine = new EngineChecks(options))
         {
-            endpoint = ExecutorSetup.ResolveEndpoint(options);
-        }
-        catch (FormatException e)
-        {
-            checks.Add(DoctorCheck.Fail("engine", e.Message, "set FNPIPELINE_DOCKER_ENDPOINT or DOCKER_HOST to e.g. unix:///var/run/docker.sock"));
-        }
-
-        if (endpoint is not null)
-        {
-            using var engine = new EngineChecks(endpoint, options.MinimumDockerVersion);
             await EngineAsync(checks, engine, named, cancellationToken).ConfigureAwait(false);
         }
 
@@ -45,11 +34,8 @@ internal static class DoctorRunner
 
     private static async Task EngineAsync(List<DoctorCheck> checks, EngineChecks engine, List<string> images, CancellationToken cancellationToken)
     {
-        var ping = await engine.PingAsync(cancellationToken).ConfigureAwait(false);
-        checks.Add(ping);
-        if (ping.Outcome != CheckOutcome.Ok)
+        if (!await engine.ProbeAsync(checks, cancellationToken).ConfigureAwait(false))
         {
-            checks.Add(DoctorCheck.Skipped("version", "needs the engine"));
             if (images.Count > 0)
             {
                 checks.Add(DoctorCheck.Skipped("images", "need the engine"));
@@ -58,7 +44,6 @@ internal static class DoctorRunner
             return;
         }
 
-        checks.Add(await engine.VersionAsync(cancellationToken).ConfigureAwait(false));
         foreach (var image in images.Distinct(StringComparer.Ordinal))
         {
             checks.Add(await engine.ImageAsync(image, cancellationToken).ConfigureAwait(false));

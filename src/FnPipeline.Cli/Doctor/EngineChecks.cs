@@ -1,56 +1,34 @@
 using System.Globalization;
-using System.Net.Sockets;
 using Docker.DotNet;
+using FnPipeline.Docker.Engine;
 
 namespace FnPipeline.Cli.Doctor;
 
-/// <summary>The engine's checks: reachable, version and API version, images present.</summary>
-internal sealed class EngineChecks(Uri endpoint, string? minimumVersion) : IDisposable
+/// <summary>The engine's checks: the one engine probe (reachable, TLS, version gate), then the images named.</summary>
+internal sealed class EngineChecks(FnPipelineOptions options) : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    private readonly DockerClient _client = new DockerClientBuilder().WithEndpoint(endpoint).Build();
+    private readonly EngineProbeService _probe = new(options);
 
-    public async Task<DoctorCheck> PingAsync(CancellationToken cancellationToken = default)
+    /// <summary>The <c>engine</c> and <c>version</c> checks; <c>false</c> when the engine cannot be used for more.</summary>
+    public async Task<bool> ProbeAsync(List<DoctorCheck> checks, CancellationToken cancellationToken = default)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        try
+        var status = await _probe.CheckAsync(Timeout, cancellationToken).ConfigureAwait(false);
+        if (status.Identity is not { } identity)
         {
-            await _client.System.PingAsync(timeout.Token).ConfigureAwait(false);
-            return DoctorCheck.Ok("engine", $"{endpoint} answers");
+            var problem = status.Problem!;
+            checks.Add(DoctorCheck.Fail("engine", problem.Message, problem.Fix));
+            checks.Add(DoctorCheck.Skipped("version", "needs the engine"));
+            return false;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return DoctorCheck.Fail("engine", $"{endpoint} did not answer within {Timeout.TotalSeconds:F0} s",
-                "the engine is stuck or overloaded: look at its log (/var/log/fnpipeline/dockerd.log when scripts/docker-up.sh started it) or restart it");
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or SocketException or DockerApiException or UnauthorizedAccessException)
-        {
-            return Unreachable(e);
-        }
-    }
 
-    public async Task<DoctorCheck> VersionAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var version = await _client.System.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-            var found = $"Docker {version.Version}, API {version.APIVersion} ({version.Os}/{version.Arch})";
-            if (minimumVersion is null)
-            {
-                return DoctorCheck.Ok("version", $"{found}; no minimum required (FNPIPELINE_MIN_DOCKER_VERSION is empty)");
-            }
-
-            return IsAtLeast(version.Version ?? "", minimumVersion)
-                ? DoctorCheck.Ok("version", $"{found}; at least {minimumVersion} required")
-                : DoctorCheck.Fail("version", $"{found} is older than {minimumVersion}",
-                    "upgrade the engine (Debian: apt-get install docker.io), or lower FNPIPELINE_MIN_DOCKER_VERSION at your own risk");
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
-        {
-            return DoctorCheck.Fail("version", $"the engine did not tell its version: {e.Message}", "check the engine's log");
-        }
+        checks.Add(DoctorCheck.Ok("engine", $"{status.Endpoint} answers"));
+        var gate = options.MinimumEngineApiVersion is { Length: > 0 } api ? $"API at least {api.Trim()} required" : "no API minimum (FNPIPELINE_MIN_ENGINE_API_VERSION is empty)";
+        checks.Add(status.Problem is { } tooOld
+            ? DoctorCheck.Fail("version", tooOld.Message, tooOld.Fix)
+            : DoctorCheck.Ok("version", $"{identity}; {gate}"));
+        return status.Problem is null;
     }
 
     public async Task<DoctorCheck> ImageAsync(string image, CancellationToken cancellationToken = default)
@@ -60,9 +38,10 @@ internal sealed class EngineChecks(Uri endpoint, string? minimumVersion) : IDisp
             return DoctorCheck.Fail("image", $"'{image}' {problem}", "write it as [registry/]name[:tag][@digest], in lower case");
         }
 
+        var client = _probe.Client ?? throw new InvalidOperationException("images are checked only after the engine answered");
         try
         {
-            var inspect = await _client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+            var inspect = await client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
             var id = inspect.ID is { Length: > 19 } full ? full[..19] : inspect.ID;
             return DoctorCheck.Ok("image", string.Create(CultureInfo.InvariantCulture, $"{image} is present ({id}, {inspect.Size / (1024.0 * 1024.0):F1} MiB)"));
         }
@@ -79,57 +58,5 @@ internal sealed class EngineChecks(Uri endpoint, string? minimumVersion) : IDisp
         }
     }
 
-    public void Dispose() => _client.Dispose();
-
-    private DoctorCheck Unreachable(Exception e)
-    {
-        var reason = Reason(e);
-        var socketPath = endpoint.Scheme == "unix" ? endpoint.AbsolutePath : null;
-        string fix;
-        if (socketPath is not null && !File.Exists(socketPath))
-        {
-            fix = $"no engine socket at {socketPath}: start an engine (as root: bash scripts/docker-up.sh installs and starts dockerd), " +
-                  "or point DOCKER_HOST or FNPIPELINE_DOCKER_ENDPOINT at a running one";
-        }
-        else if (reason.Contains("denied", StringComparison.OrdinalIgnoreCase) || e is UnauthorizedAccessException)
-        {
-            fix = $"this user may not use {socketPath ?? endpoint.ToString()}: run fnpipe as root, or add the user to the 'docker' group and log in again";
-        }
-        else
-        {
-            fix = "the engine is not running or not listening there: start it (as root: bash scripts/docker-up.sh), or fix DOCKER_HOST / FNPIPELINE_DOCKER_ENDPOINT";
-        }
-
-        return DoctorCheck.Fail("engine", $"{endpoint} is unreachable: {reason}", fix);
-    }
-
-    private static string Reason(Exception e)
-    {
-        var messages = new List<string>();
-        for (var current = e; current is not null; current = current.InnerException)
-        {
-            if (!messages.Exists(m => m.Contains(current.Message, StringComparison.Ordinal)))
-            {
-                messages.Add(current.Message.TrimEnd('.'));
-            }
-        }
-
-        return string.Join(": ", messages);
-    }
-
-    private static bool IsAtLeast(string found, string minimum)
-    {
-        static Version? Parse(string text)
-        {
-            var end = 0;
-            while (end < text.Length && (char.IsAsciiDigit(text[end]) || text[end] == '.'))
-            {
-                end++;
-            }
-
-            return Version.TryParse(text[..end].Trim('.'), out var version) ? version : null;
-        }
-
-        return Parse(found) is not { } have || Parse(minimum) is not { } need || have >= need;
-    }
+    public void Dispose() => _probe.Dispose();
 }

@@ -1,3 +1,6 @@
+using FnPipeline.DependencyInjection;
+using FnPipeline.Docker.Engine;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using System.Diagnostics.Metrics;
 using FnPipeline.Cli.Functions;
 using FnPipeline.Cli.Hosting;
@@ -84,7 +87,9 @@ internal static class GatewayHost
                 .AddOtlpExporter());
         }
 
-        services.AddSingleton(new EngineProbe(ExecutorSetup.ResolveEndpoint(options)));
+        // /health reports the library's engine health check (the one engine probe).
+        services.AddSingleton(new EngineProbeService(options));
+        FnPipeline.DependencyInjection.EngineChecks.Add(services, startupCheck: false);
         services.AddSingleton<IFnExecutor>(provider => FnExecutor.Create(
             options,
             provider.GetRequiredService<ILoggerFactory>(),
@@ -140,16 +145,18 @@ internal static class GatewayHost
             context.RequestAborted));
     }
 
-    private static async Task HealthAsync(HttpContext context, EngineProbe probe, IFnExecutor executor, FunctionsFile functions)
+    private static async Task HealthAsync(HttpContext context, HealthCheckService health, IFnExecutor executor, FunctionsFile functions)
     {
-        var problem = await probe.CheckAsync(context.RequestAborted).ConfigureAwait(false);
+        var report = await health.CheckHealthAsync(r => r.Name == EngineHealthCheck.Name, context.RequestAborted).ConfigureAwait(false);
+        var engine = report.Entries[EngineHealthCheck.Name];
+        var healthy = engine.Status == HealthStatus.Healthy;
         var body = new HealthBody(
-            problem is null ? "ok" : "unhealthy",
-            problem is null ? "reachable" : "unreachable",
+            healthy ? "ok" : "unhealthy",
+            healthy ? "reachable" : "unreachable",
             executor.InstanceId,
             functions.Functions.Count,
-            problem);
-        context.Response.StatusCode = problem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            healthy ? null : engine.Description);
+        context.Response.StatusCode = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         await context.Response.WriteAsJsonAsync(body, GatewayJsonContext.Readable.HealthBody, cancellationToken: context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using FnPipeline.Docker.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace FnPipeline.Cli.Hosting;
@@ -18,17 +19,18 @@ internal static class ExecutorSetup
     public static FnPipelineOptions CreateOptions(Func<string, string?>? getVariable = null) =>
         FnPipelineEnvironment.Apply(new FnPipelineOptions(), getVariable);
 
-    /// <summary>The engine endpoint the executor will use: the option, else <c>DOCKER_HOST</c>, else the default socket.</summary>
+    /// <summary>The engine endpoint the executor will use, found as the executor finds it (docs/configuration.md, "Finding the engine").</summary>
     public static Uri ResolveEndpoint(FnPipelineOptions options, Func<string, string?>? getVariable = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        getVariable ??= Environment.GetEnvironmentVariable;
-        var endpoint = !string.IsNullOrWhiteSpace(options.DockerEndpoint) ? options.DockerEndpoint.Trim()
-            : getVariable("DOCKER_HOST") is { Length: > 0 } host ? host.Trim()
-            : DefaultEndpoint;
-        return Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
-            ? uri
-            : throw new FormatException($"Docker endpoint '{endpoint}' is not an absolute URI (e.g. {DefaultEndpoint})");
+        try
+        {
+            return new EngineDiscovery(getVariable ?? Environment.GetEnvironmentVariable).Resolve(options.DockerEndpoint).Uri;
+        }
+        catch (EngineDiscoveryException e)
+        {
+            throw new FormatException(e.Message, e);
+        }
     }
 
     /// <summary>Console logging on stderr at <paramref name="level"/>; <see cref="LogLevel.None"/> logs nothing.</summary>
