@@ -16,7 +16,7 @@ public sealed class DoctorTests
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines[0].ShouldMatch(@"^  ok    settings         ");
         lines[1].ShouldMatch(@"^  ok    engine           unix://.* answers$|^  ok    engine           .* answers$");
-        lines[2].ShouldMatch(@"^  ok    version          Docker [0-9.]+.*, API [0-9.]+ \(linux/.*\); at least 17\.10\.0 required$");
+        lines[2].ShouldMatch(@"^  ok    version          (Docker|Podman) [0-9.]+.*, API [0-9.]+ \(linux/.*\); API at least 1\.33 required$");
         lines[3].ShouldMatch(@"^  ok    image            fnpipeline/testfn:latest is present \(sha256:[0-9a-f]{12}, [0-9.]+ MiB\)$");
         lines[4].ShouldMatch(@"^  ok    socket directory .*: writable, unix sockets bind, socket paths take [0-9]+ of 107 bytes$");
         lines[5].ShouldStartWith("  ok    registry auth    ");
@@ -51,10 +51,10 @@ public sealed class DoctorTests
 
         result.ExitCode.ShouldBe(1);
         var output = result.StandardOutput;
-        output.ShouldContain("  FAIL  engine           unix:///nonexistent/docker.sock is unreachable: ");
+        output.ShouldContain("  FAIL  engine           the engine at unix:///nonexistent/docker.sock (FNPIPELINE_DOCKER_ENDPOINT / DockerEndpoint) is unreachable: no socket at /nonexistent/docker.sock\n");
         output.ShouldContain(
-            "        fix: no engine socket at /nonexistent/docker.sock: start an engine (as root: bash scripts/docker-up.sh installs and starts dockerd), " +
-            "or point DOCKER_HOST or FNPIPELINE_DOCKER_ENDPOINT at a running one\n");
+            "        fix: start an engine (as root: bash scripts/docker-up.sh installs and starts dockerd), " +
+            "or point DOCKER_HOST, DOCKER_CONTEXT or FNPIPELINE_DOCKER_ENDPOINT at a running one\n");
         output.ShouldContain("  skip  version          needs the engine\n");
         output.ShouldContain("  skip  images           need the engine\n");
         output.ShouldContain("  ok    settings         1 FNPIPELINE_* variable(s) set, all valid\n");

@@ -109,7 +109,7 @@ internal static class EngineFailures
         var socket = endpoint.Uri.Scheme == "unix" ? endpoint.Uri.AbsolutePath : null;
         if (socket is not null && !File.Exists(socket))
         {
-            return new EngineProblem(EngineProblemKind.NoSocket, $"no engine socket at {socket} ({endpoint.Source})", StartFix(), e);
+            return new EngineProblem(EngineProblemKind.NoSocket, $"the engine at {endpoint} is unreachable: no socket at {socket}", StartFix(), e);
         }
 
         if (e is UnauthorizedAccessException || Find<SocketException>(e)?.SocketErrorCode == SocketError.AccessDenied
