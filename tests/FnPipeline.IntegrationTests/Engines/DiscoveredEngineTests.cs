@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FnPipeline.IntegrationTests.Infrastructure;
+using FnPipeline.Testing.Engine;
 using static FnPipeline.IntegrationTests.Engines.EngineKit;
 
 namespace FnPipeline.IntegrationTests.Engines;
@@ -13,7 +14,7 @@ namespace FnPipeline.IntegrationTests.Engines;
 /// </summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class DiscoveredEngineTests(DockerEngineFixture engine)
+public sealed class DiscoveredEngineTests(EngineFixture engine)
 {
     private string MainSocket => engine.Endpoint.Scheme == "unix"
         ? engine.Endpoint.AbsolutePath

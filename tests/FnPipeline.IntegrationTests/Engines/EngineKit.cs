@@ -3,6 +3,7 @@ using FnPipeline.Docker;
 using FnPipeline.Docker.Engine;
 using FnPipeline.IntegrationTests.Cold;
 using FnPipeline.IntegrationTests.Infrastructure;
+using FnPipeline.Testing.Engine;
 
 namespace FnPipeline.IntegrationTests.Engines;
 

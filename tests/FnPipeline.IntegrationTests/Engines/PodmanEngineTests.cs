@@ -1,5 +1,6 @@
 using FnPipeline.Docker.Engine;
 using FnPipeline.IntegrationTests.Infrastructure;
+using FnPipeline.Testing.Engine;
 using static FnPipeline.IntegrationTests.Engines.EngineKit;
 
 namespace FnPipeline.IntegrationTests.Engines;

@@ -1,4 +1,5 @@
 using FnPipeline.IntegrationTests.Infrastructure;
+using FnPipeline.Testing.Engine;
 
 namespace FnPipeline.IntegrationTests.Engines;
 

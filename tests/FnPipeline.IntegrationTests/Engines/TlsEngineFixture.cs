@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using CliWrap;
 using CliWrap.Buffered;
 using FnPipeline.IntegrationTests.Infrastructure;
+using FnPipeline.Testing.Engine;
 
 namespace FnPipeline.IntegrationTests.Engines;
 

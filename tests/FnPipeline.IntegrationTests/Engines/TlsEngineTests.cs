@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using FnPipeline.Docker.Engine;
 using FnPipeline.IntegrationTests.Infrastructure;
+using FnPipeline.Testing.Engine;
 using static FnPipeline.IntegrationTests.Engines.EngineKit;
 
 namespace FnPipeline.IntegrationTests.Engines;
