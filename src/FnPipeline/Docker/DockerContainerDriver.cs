@@ -51,8 +51,10 @@ internal sealed class DockerContainerDriver : IContainerDriver
             ContainerTrackerSettings.Default(Settings.MaxConcurrentRemovals),
             timeProvider,
             loggerFactory.CreateLogger("FnPipeline.Containers"));
-        _context = new DockerDriverContext(_client, tracker, Settings, timeProvider, _logger);
-        _images = new ImagePuller(_client, new RegistryCredentialResolver(Settings.Credentials, _logger), Settings.PullTimeout, timeProvider, _logger, Settings.PullProgress);
+        var engineCalls = new EngineCalls(Endpoint?.ToString() ?? "(the supplied client's engine)");
+        _context = new DockerDriverContext(_client, tracker, Settings, timeProvider, _logger) { Engine = engineCalls };
+        _images = new ImagePuller(
+            _client, new RegistryCredentialResolver(Settings.Credentials, _logger), Settings.PullTimeout, timeProvider, _logger, Settings.PullProgress, engineCalls);
         _networks = new NetworkAllocator(Settings.Networks);
         if (Settings.ImageCleanMaxBytes > 0)
         {
@@ -92,8 +94,9 @@ internal sealed class DockerContainerDriver : IContainerDriver
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _client.System.PingAsync(cancellationToken).ConfigureAwait(false);
-        var version = await _client.System.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+        var engine = _context.Engine;
+        await engine.RunAsync("ping", token => _client.System.PingAsync(token), cancellationToken).ConfigureAwait(false);
+        var version = await engine.RunAsync("version", token => _client.System.GetVersionAsync(token), cancellationToken).ConfigureAwait(false);
         DockerLog.EngineConnected(_logger, version.Version ?? "?", version.APIVersion ?? "?", Endpoint?.ToString() ?? "(client supplied)");
         if (Settings.MinimumDockerVersion is { } minimum)
         {
@@ -169,9 +172,9 @@ internal sealed class DockerContainerDriver : IContainerDriver
             release = null;
             return handle;
         }
-        catch (DockerApiException e) when (CreateFailures.Map(e, spec) is { } error)
+        catch (FnEngineException e) when (e.InnerException is DockerApiException answer && CreateFailures.Map(answer, spec) is { } error)
         {
-            throw new FnCallException(error, e);
+            throw new FnCallException(error, answer);
         }
         finally
         {
