@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using FnPipeline.Cli.Functions;
 using FnPipeline.Cli.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -85,11 +84,10 @@ internal static class GatewayHost
         }
 
         services.AddSingleton(new EngineProbe(ExecutorSetup.ResolveEndpoint(options)));
-        services.AddSingleton<IFnExecutor>(provider => FnExecutor.Create(
-            options,
-            provider.GetRequiredService<ILoggerFactory>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IMeterFactory>()));
+        // The executor as any host gets it (AddFnPipeline, docs/embedding.md), on the settings serve resolved (the
+        // library's defaults, then the FNPIPELINE_* variables): those options are the ones the executor is created with.
+        services.AddFnPipeline();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.AddSingleton<FunctionEndpoints>();
 
         var app = builder.Build();

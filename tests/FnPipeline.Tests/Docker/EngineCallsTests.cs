@@ -50,8 +50,17 @@ public sealed class EngineCallsTests
         await cancel.CancelAsync();
         var broken = new IOException("The stream was closed");
 
-        var error = await Should.ThrowAsync<OperationCanceledException>(() => _engine.RunAsync("attach to container", _ => Task.FromException(broken), cancel.Token));
+        OperationCanceledException? error = null;
+        try
+        {
+            await _engine.RunAsync("attach to container", _ => Task.FromException(broken), cancel.Token);
+        }
+        catch (OperationCanceledException e)
+        {
+            error = e;
+        }
 
+        error.ShouldNotBeNull();
         error.CancellationToken.ShouldBe(cancel.Token);
         error.InnerException.ShouldBeSameAs(broken);
     }
