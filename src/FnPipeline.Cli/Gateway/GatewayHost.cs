@@ -19,12 +19,19 @@ namespace FnPipeline.Cli.Gateway;
 /// <summary>The Kestrel gateway of <c>fnpipe serve</c>: minimal-API routes over one executor.</summary>
 internal static class GatewayHost
 {
-    /// <summary>Builds the gateway (not started). The executor is created by the container and disposed with it.</summary>
-    public static WebApplication Build(GatewaySettings settings, FunctionsFile functions, FnPipelineOptions options, LogLevel logLevel)
+    /// <summary>
+    /// Builds the gateway (not started). The executor is registered with <c>AddFnPipeline(configureExecutor)</c>, as any
+    /// host's is, created by the container and disposed with it.
+    /// </summary>
+    public static WebApplication Build(GatewaySettings settings, FunctionsFile functions, Action<FnPipelineOptions> configureExecutor, LogLevel logLevel)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(functions);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configureExecutor);
+
+        // What the gateway itself reads of the executor's settings (drain timeout, endpoint): the same configuration.
+        var options = new FnPipelineOptions();
+        configureExecutor(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -84,10 +91,7 @@ internal static class GatewayHost
         }
 
         services.AddSingleton(new EngineProbe(ExecutorSetup.ResolveEndpoint(options)));
-        // The executor as any host gets it (AddFnPipeline, docs/embedding.md), on the settings serve resolved (the
-        // library's defaults, then the FNPIPELINE_* variables): those options are the ones the executor is created with.
-        services.AddFnPipeline();
-        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        services.AddFnPipeline(configureExecutor);
         services.AddSingleton<FunctionEndpoints>();
 
         var app = builder.Build();
