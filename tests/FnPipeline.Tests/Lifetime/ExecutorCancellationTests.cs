@@ -167,10 +167,11 @@ public sealed class ExecutorCancellationTests
         private HotExecutor(FnPipelineOptions options)
         {
             Options = options;
+            var settings = ExecutorSettings.Resolve(options);
             Executor = new FnExecutor(
-                options,
+                settings,
                 Driver,
-                (specs, metrics) => Dispatcher = HotCallDispatcher.Create(Driver, options, specs, metrics, TimeProvider.System, Logs),
+                (specs, metrics) => Dispatcher = HotCallDispatcher.Create(Driver, settings.Hot, specs, metrics, TimeProvider.System, Logs),
                 Logs,
                 TimeProvider.System);
         }
