@@ -7,7 +7,7 @@ namespace FnPipeline.IntegrationTests.Lifetime;
 /// <summary>On the real engine: a failure no call caused is an <see cref="FnEngineException"/> naming the endpoint and the operation.</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class EngineFailureTests(DockerEngineFixture engine)
+public sealed class EngineFailureTests(EngineFixture engine)
 {
     [Fact]
     public async Task EngineNotListening_FailsTheCallNamingTheEndpointAndThePing()

@@ -8,7 +8,7 @@ namespace FnPipeline.IntegrationTests.Lifetime;
 /// <summary>On the real engine: the one cancellation rule on both lanes, and a service provider disposed synchronously.</summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class ExecutorLifetimeTests(DockerEngineFixture engine)
+public sealed class ExecutorLifetimeTests(EngineFixture engine)
 {
     [Fact]
     public async Task Cancellation_BeforeAndDuringACall_IsACancelledResultOnBothLanes()

@@ -180,7 +180,7 @@ public sealed class ExecutorCancellationTests
 
         public ListLoggerFactory Logs { get; } = new();
 
-        public FakeHotDriver Driver { get; } = new();
+        public FakeContainerDriver Driver { get; } = new();
 
         public HotCallDispatcher Dispatcher { get; private set; } = null!;
 
