@@ -14,7 +14,7 @@ namespace FnPipeline;
 /// hot container pool. Create with <see cref="Create"/> or <c>services.AddFnPipeline(...)</c>; dispose to drain
 /// in-flight calls and remove every container it created.
 /// </summary>
-public sealed class FnExecutor : IFnExecutor
+public sealed class FnExecutor : IFnExecutor, IDisposable
 {
     private readonly IContainerDriver _driver;
     private readonly ExecutorSettings _settings;
@@ -134,6 +134,12 @@ public sealed class FnExecutor : IFnExecutor
         var resolved = _settings.Calls.Resolve(call, callId);
         using var activity = CallActivity.StartCall(call, callId);
         var started = _time.GetTimestamp();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled before the call: the same result as a cancellation at any later point, with no engine work.
+            return Cancelled(call, callId, started, activity, counted: false);
+        }
+
         var inLane = false;
         try
         {
@@ -158,15 +164,11 @@ public sealed class FnExecutor : IFnExecutor
             CallActivity.Finish(activity, result);
             return result;
         }
-        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            LogCancelled(callId, call, started);
-            if (activity is not null)
-            {
-                CallActivity.Fail(activity, ex);
-            }
-
-            throw;
+            // E.g. cancelled while the executor started (its first call reaches the engine): still a result. A lane
+            // answers its own cancellations with results and has counted anything it threw.
+            return Cancelled(call, callId, started, activity, counted: inLane);
         }
         catch (Exception ex) when (!inLane)
         {
@@ -184,6 +186,20 @@ public sealed class FnExecutor : IFnExecutor
             CallActivity.Fail(activity, ex);
             throw;
         }
+    }
+
+    /// <summary>The caller's cancellation outside the lanes' own handling: a result, counted and logged as theirs are.</summary>
+    private InvocationResult Cancelled(FunctionCall call, string callId, long started, System.Diagnostics.Activity? activity, bool counted)
+    {
+        var result = CallOutcomes.Result(callId, InvocationStatus.Cancelled, CallOutcomes.Cancelled());
+        if (!counted)
+        {
+            _metrics.CallFinished(call, result, null, _time.GetElapsedTime(started));
+        }
+
+        LogCancelled(callId, call, started);
+        CallActivity.Finish(activity, result);
+        return result;
     }
 
     /// <summary>A call its caller cancelled (e.g. a client that disconnected) is logged, so that it does not vanish.</summary>
@@ -207,6 +223,38 @@ public sealed class FnExecutor : IFnExecutor
         }
 
         return new ValueTask(_disposal.Task);
+    }
+
+    /// <summary>
+    /// For hosts that dispose synchronously (a service provider's <c>Dispose</c>): starts the shutdown of
+    /// <see cref="DisposeAsync"/> without waiting for it, since blocking on it could deadlock. Intake stops at once;
+    /// draining and container removal continue in the background and finish only if the process lives on (what a
+    /// process exit cuts short is removed by the next executor's orphan reaping). Prefer <see cref="DisposeAsync"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        var disposal = DisposeAsync();
+        if (disposal.IsCompleted)
+        {
+            return;
+        }
+
+        PipelineLog.DisposedSynchronously(_logger, InstanceId);
+        _ = disposal.AsTask().ContinueWith(
+            static (task, state) =>
+            {
+                var executor = (FnExecutor)state!;
+                PipelineLog.BackgroundDisposalFailed(executor._logger, executor.InstanceId, task.Exception!.GetBaseException());
+            },
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     private async Task DisposeOnceAsync()

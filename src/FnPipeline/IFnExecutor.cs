@@ -9,10 +9,22 @@ public interface IFnExecutor : IAsyncDisposable
     /// <summary>
     /// Runs one call. Function failures, timeouts, cancellation and "too busy" come back as the result's status and
     /// error; an invalid call throws <see cref="InvalidFunctionCallException"/> before any engine work; an engine
-    /// failure throws <see cref="FnEngineException"/>. Dispose the result to return its pooled output buffer.
+    /// failure throws <see cref="FnEngineException"/> (naming the engine's endpoint and the operation that failed).
+    /// Dispose the result to return its pooled output buffer.
     /// </summary>
+    /// <remarks>
+    /// Cancellation has one answer: when <paramref name="cancellationToken"/> is cancelled, the result has status
+    /// <see cref="InvocationStatus.Cancelled"/> (error kind <see cref="FnErrorKind.Cancelled"/>, 499), whether it was
+    /// cancelled before the call (no engine work is done), while the executor starts, while the call waits for a
+    /// container, or while its container runs (the container is then killed and removed), on either lane. This method
+    /// never throws <see cref="OperationCanceledException"/>.
+    /// </remarks>
     Task<InvocationResult> InvokeAsync(FunctionCall functionCall, CancellationToken cancellationToken = default);
 
-    /// <summary>Reaches the engine and prepares it (version check, orphan reaping, image load, pre-fork pool). Optional: the first call does it.</summary>
+    /// <summary>
+    /// Reaches the engine and prepares it (version check, orphan reaping, image load, pre-fork pool). Optional: the first
+    /// call does it. Having no result to carry it, a cancellation throws <see cref="OperationCanceledException"/> here; an
+    /// engine failure throws <see cref="FnEngineException"/>.
+    /// </summary>
     Task StartAsync(CancellationToken cancellationToken = default);
 }

@@ -1,7 +1,5 @@
 using FnPipeline.DependencyInjection;
-using FnPipeline.Docker.Engine;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using System.Diagnostics.Metrics;
 using FnPipeline.Cli.Functions;
 using FnPipeline.Cli.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -23,12 +21,19 @@ namespace FnPipeline.Cli.Gateway;
 /// <summary>The Kestrel gateway of <c>fnpipe serve</c>: minimal-API routes over one executor.</summary>
 internal static class GatewayHost
 {
-    /// <summary>Builds the gateway (not started). The executor is created by the container and disposed with it.</summary>
-    public static WebApplication Build(GatewaySettings settings, FunctionsFile functions, FnPipelineOptions options, LogLevel logLevel)
+    /// <summary>
+    /// Builds the gateway (not started). The executor is registered with <c>AddFnPipeline(configureExecutor)</c>, as any
+    /// host's is, created by the container and disposed with it.
+    /// </summary>
+    public static WebApplication Build(GatewaySettings settings, FunctionsFile functions, Action<FnPipelineOptions> configureExecutor, LogLevel logLevel)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(functions);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configureExecutor);
+
+        // What the gateway itself reads of the executor's settings (drain timeout, endpoint): the same configuration.
+        var options = new FnPipelineOptions();
+        configureExecutor(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -87,14 +92,13 @@ internal static class GatewayHost
                 .AddOtlpExporter());
         }
 
-        // /health reports the library's engine health check (the one engine probe).
-        services.AddSingleton(new EngineProbeService(options));
-        FnPipeline.DependencyInjection.EngineChecks.Add(services, startupCheck: false);
-        services.AddSingleton<IFnExecutor>(provider => FnExecutor.Create(
-            options,
-            provider.GetRequiredService<ILoggerFactory>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IMeterFactory>()));
+        // The executor as any host gets it (docs/embedding.md), with its health check behind /health. Serve starts the
+        // executor itself before it listens (ServeRunner, with its own message), so the hosted start-up check is off.
+        services.AddFnPipeline(executor =>
+        {
+            configureExecutor(executor);
+            executor.CheckEngineOnStart = false;
+        });
         services.AddSingleton<FunctionEndpoints>();
 
         var app = builder.Build();

@@ -34,7 +34,9 @@ internal static class ServeRunner
             return await InvokeRunner.FailAsync(ExitCodes.Usage, $"invalid FNPIPELINE_* setting: {e.Message}").ConfigureAwait(false);
         }
 
-        var app = GatewayHost.Build(settings, functions, options, logLevel);
+        // The executor's settings: the library's defaults, then the FNPIPELINE_* variables (read above, where a malformed
+        // one is a usage error).
+        var app = GatewayHost.Build(settings, functions, executorOptions => ExecutorSetup.ApplyEnvironment(executorOptions), logLevel);
         await using (app.ConfigureAwait(false))
         {
             return await RunAsync(app, functions, settings, options, cancellationToken).ConfigureAwait(false);

@@ -17,7 +17,11 @@ internal static class ExecutorSetup
     /// <c>FNPIPELINE_REAP_ORPHANS=false</c> turns it off.
     /// </summary>
     public static FnPipelineOptions CreateOptions(Func<string, string?>? getVariable = null) =>
-        FnPipelineEnvironment.Apply(new FnPipelineOptions(), getVariable);
+        ApplyEnvironment(new FnPipelineOptions(), getVariable);
+
+    /// <summary>fnpipe's settings on <paramref name="options"/> (the library's defaults): the <c>FNPIPELINE_*</c> variables.</summary>
+    public static FnPipelineOptions ApplyEnvironment(FnPipelineOptions options, Func<string, string?>? getVariable = null) =>
+        FnPipelineEnvironment.Apply(options, getVariable);
 
     /// <summary>The engine endpoint the executor will use, found as the executor finds it (docs/configuration.md, "Finding the engine").</summary>
     public static Uri ResolveEndpoint(FnPipelineOptions options, Func<string, string?>? getVariable = null)

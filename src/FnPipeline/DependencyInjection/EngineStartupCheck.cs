@@ -6,7 +6,7 @@ namespace FnPipeline.DependencyInjection;
 
 /// <summary>
 /// Under a Generic Host: checks the engine when the host starts and fails the start with the engine's problem (an
-/// <see cref="InvalidOperationException"/> naming the engine, the problem and the fix), so that a host pointed at a
+/// <see cref="FnEngineException"/> naming the engine, the problem and the fix), so that a host pointed at a
 /// missing engine does not start "healthy". Off with <see cref="FnPipelineOptions.CheckEngineOnStart"/> = false.
 /// </summary>
 internal sealed class EngineStartupCheck(EngineProbeService probe, IOptions<FnPipelineOptions> options) : IHostedService

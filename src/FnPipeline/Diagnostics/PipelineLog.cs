@@ -31,4 +31,10 @@ internal static partial class PipelineLog
 
     [LoggerMessage(9, LogLevel.Information, "Executor {InstanceId} stopped", EventName = "ExecutorStopped")]
     public static partial void ExecutorStopped(ILogger logger, string instanceId);
+
+    [LoggerMessage(60, LogLevel.Warning, "Executor {InstanceId} disposed synchronously: draining and container removal continue in the background (await DisposeAsync to wait for them)", EventName = "DisposedSynchronously")]
+    public static partial void DisposedSynchronously(ILogger logger, string instanceId);
+
+    [LoggerMessage(61, LogLevel.Error, "Executor {InstanceId}: the background disposal after a synchronous Dispose failed", EventName = "BackgroundDisposalFailed")]
+    public static partial void BackgroundDisposalFailed(ILogger logger, string instanceId, Exception exception);
 }

@@ -55,8 +55,10 @@ internal sealed class DockerContainerDriver : IContainerDriver
             ContainerTrackerSettings.Default(Settings.MaxConcurrentRemovals),
             timeProvider,
             loggerFactory.CreateLogger("FnPipeline.Containers"));
-        _context = new DockerDriverContext(_client, tracker, Settings, timeProvider, _logger);
-        _images = new ImagePuller(_client, new RegistryCredentialResolver(Settings.Credentials, _logger), Settings.PullTimeout, timeProvider, _logger, Settings.PullProgress);
+        var engineCalls = new EngineCalls(Endpoint?.ToString() ?? "(the supplied client's engine)");
+        _context = new DockerDriverContext(_client, tracker, Settings, timeProvider, _logger) { Engine = engineCalls };
+        _images = new ImagePuller(
+            _client, new RegistryCredentialResolver(Settings.Credentials, _logger), Settings.PullTimeout, timeProvider, _logger, Settings.PullProgress, engineCalls);
         _networks = new NetworkAllocator(Settings.Networks);
         if (Settings.ImageCleanMaxBytes > 0)
         {
@@ -173,9 +175,9 @@ internal sealed class DockerContainerDriver : IContainerDriver
             release = null;
             return handle;
         }
-        catch (DockerApiException e) when (CreateFailures.Map(e, spec) is { } error)
+        catch (FnEngineException e) when (e.InnerException is DockerApiException answer && CreateFailures.Map(answer, spec) is { } error)
         {
-            throw new FnCallException(error, e);
+            throw new FnCallException(error, answer);
         }
         finally
         {

@@ -60,7 +60,9 @@ internal sealed class DockerContainerHandle : IContainerHandle
 
         // Attach before start: output written in the first instant is not lost. Disposal closes the stream.
         var attachParameters = new ContainerAttachParameters { Stream = true, Stdin = io.Input is not null, Stdout = true, Stderr = true };
-        _attach = await _context.Client.Containers.AttachContainerAsync(Id, attachParameters, cancellationToken).ConfigureAwait(false);
+        var engine = _context.Engine;
+        _attach = await engine.RunAsync(
+            $"attach to container {Id}", token => _context.Client.Containers.AttachContainerAsync(Id, attachParameters, token), cancellationToken).ConfigureAwait(false);
         await StartAsync(cancellationToken).ConfigureAwait(false);
         io.Started?.Invoke();
 
@@ -76,30 +78,27 @@ internal sealed class DockerContainerHandle : IContainerHandle
         _running = running;
         if (_mayHaveHealthcheck)
         {
-            await HealthcheckWaiter.WaitAsync(
-                _context.Client, Id, _context.Settings.HealthcheckPollInterval, _context.Time, _context.Logger, cancellationToken).ConfigureAwait(false);
+            await engine.RunAsync(
+                $"wait for the healthcheck of container {Id}",
+                token => HealthcheckWaiter.WaitAsync(_context.Client, Id, _context.Settings.HealthcheckPollInterval, _context.Time, _context.Logger, token),
+                cancellationToken).ConfigureAwait(false);
         }
 
         return running;
     }
 
-    public async Task KillAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await _context.Client.Containers.KillContainerAsync(Id, SigKill, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerApiException e) when (DockerErrors.IsNotFound(e) || DockerErrors.IsConflict(e))
-        {
-            // Gone, or not running any more: the kill's purpose is already met.
-        }
-    }
+    public Task KillAsync(CancellationToken cancellationToken = default) =>
+        _context.Engine.RunAsync($"kill container {Id}", KillOnceAsync, cancellationToken);
 
-    public Task PauseAsync(CancellationToken cancellationToken = default) =>
-        WithPauseTimeoutAsync("pause", (client, token) => client.Containers.PauseContainerAsync(Id, token), cancellationToken);
+    public Task PauseAsync(CancellationToken cancellationToken = default) => _context.Engine.RunAsync(
+        $"pause container {Id}",
+        token => WithPauseTimeoutAsync("pause", (client, bounded) => client.Containers.PauseContainerAsync(Id, bounded), token),
+        cancellationToken);
 
-    public Task UnpauseAsync(CancellationToken cancellationToken = default) =>
-        WithPauseTimeoutAsync("unpause", (client, token) => client.Containers.UnpauseContainerAsync(Id, token), cancellationToken);
+    public Task UnpauseAsync(CancellationToken cancellationToken = default) => _context.Engine.RunAsync(
+        $"unpause container {Id}",
+        token => WithPauseTimeoutAsync("unpause", (client, bounded) => client.Containers.UnpauseContainerAsync(Id, bounded), token),
+        cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -125,15 +124,32 @@ internal sealed class DockerContainerHandle : IContainerHandle
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
+        await _context.Engine.RunAsync($"start container {Id}", StartOnceAsync, cancellationToken).ConfigureAwait(false);
+        DockerLog.ContainerStarted(_context.Logger, new TruncatedId(Id));
+    }
+
+    private async Task StartOnceAsync(CancellationToken cancellationToken)
+    {
         try
         {
             // false means 304 "already started": as good as started.
             await _context.Client.Containers.StartContainerAsync(Id, StartParameters, cancellationToken).ConfigureAwait(false);
-            DockerLog.ContainerStarted(_context.Logger, new TruncatedId(Id));
         }
         catch (DockerApiException e) when (StartFailures.Map(e, NetworkMode) is { } error)
         {
             throw new FnCallException(error, e);
+        }
+    }
+
+    private async Task KillOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _context.Client.Containers.KillContainerAsync(Id, SigKill, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e) when (DockerErrors.IsNotFound(e) || DockerErrors.IsConflict(e))
+        {
+            // Gone, or not running any more: the kill's purpose is already met.
         }
     }
 

@@ -10,4 +10,8 @@ internal sealed record DockerDriverContext(
     ContainerTracker Tracker,
     DockerDriverSettings Settings,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger)
+{
+    /// <summary>The engine's requests, each failure an <see cref="FnEngineException"/> naming the endpoint and the operation.</summary>
+    public EngineCalls Engine { get; init; } = new("(the supplied client's engine)");
+}

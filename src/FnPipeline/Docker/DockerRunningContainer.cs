@@ -67,13 +67,13 @@ internal sealed class DockerRunningContainer : IRunningContainer
 
     private async Task<ContainerExit> CompleteAsync()
     {
-        var wait = await _engineWait.ConfigureAwait(false);
+        var wait = await _context.Engine.RunAsync($"wait for container {_containerId}", _ => _engineWait, _lifetime).ConfigureAwait(false);
         await _pump.Completion.ConfigureAwait(false);
         await _stats.StopAsync().ConfigureAwait(false);
         if (_pump.ReadError is { } readError)
         {
             _lifetime.ThrowIfCancellationRequested();
-            throw new IOException($"Reading the output of container {_containerId} failed: {readError.Message}", readError);
+            throw _context.Engine.Failure($"read the output of container {_containerId}", readError);
         }
 
         // A clean exit needs no inspect (one engine round trip less on the common path); any other code may hide an
@@ -86,14 +86,19 @@ internal sealed class DockerRunningContainer : IRunningContainer
 
     private async Task<bool> IsOomKilledAsync()
     {
-        try
+        return await _context.Engine.RunAsync($"inspect container {_containerId}", InspectOnceAsync, _lifetime).ConfigureAwait(false);
+
+        async Task<bool> InspectOnceAsync(CancellationToken token)
         {
-            var inspect = await _context.Client.Containers.InspectContainerAsync(_containerId, _lifetime).ConfigureAwait(false);
-            return inspect.State?.OOMKilled ?? false;
-        }
-        catch (DockerApiException e) when (DockerErrors.IsNotFound(e))
-        {
-            return false;
+            try
+            {
+                var inspect = await _context.Client.Containers.InspectContainerAsync(_containerId, token).ConfigureAwait(false);
+                return inspect.State?.OOMKilled ?? false;
+            }
+            catch (DockerApiException e) when (DockerErrors.IsNotFound(e))
+            {
+                return false;
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ internal sealed class ImagePuller : IDisposable
 {
     private readonly IDockerClient _client;
     private readonly RegistryCredentialResolver _credentials;
+    private readonly EngineCalls _engine;
     private readonly TimeSpan _pullTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -24,10 +25,11 @@ internal sealed class ImagePuller : IDisposable
 
     public ImagePuller(
         IDockerClient client, RegistryCredentialResolver credentials, TimeSpan pullTimeout, TimeProvider time, ILogger logger,
-        IProgress<ImagePullProgress>? progress = null)
+        IProgress<ImagePullProgress>? progress = null, EngineCalls? engine = null)
     {
         _client = client;
         _credentials = credentials;
+        _engine = engine ?? new EngineCalls("(the supplied client's engine)");
         _pullTimeout = pullTimeout > TimeSpan.Zero ? pullTimeout : Timeout.InfiniteTimeSpan;
         _time = time;
         _logger = logger;
@@ -53,13 +55,18 @@ internal sealed class ImagePuller : IDisposable
     /// <summary>The engine's inspection of <paramref name="image"/>, or <c>null</c> when it does not have it.</summary>
     public async Task<ImageInspectResponse?> InspectAsync(string image, CancellationToken cancellationToken = default)
     {
-        try
+        return await _engine.RunAsync($"inspect image '{image}'", InspectOrNullAsync, cancellationToken).ConfigureAwait(false);
+
+        async Task<ImageInspectResponse?> InspectOrNullAsync(CancellationToken token)
         {
-            return await _client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerApiException e) when (DockerErrors.IsNotFound(e))
-        {
-            return null;
+            try
+            {
+                return await _client.Images.InspectImageAsync(image, token).ConfigureAwait(false);
+            }
+            catch (DockerApiException e) when (DockerErrors.IsNotFound(e))
+            {
+                return null;
+            }
         }
     }
 

@@ -18,8 +18,11 @@ public sealed class GatewayShutdownTests : IDisposable
     [Fact]
     public async Task HostShutdownTimeout_IsTheDrainTimeoutPlusTheAnswerGrace()
     {
-        var options = new FnPipelineOptions { DrainTimeout = TimeSpan.FromSeconds(3), DockerEndpoint = "unix:///nonexistent/docker.sock" };
-        var app = GatewayHost.Build(new GatewaySettings { Urls = ["http://127.0.0.1:0"] }, await FunctionsAsync(), options, LogLevel.None);
+        var app = GatewayHost.Build(
+            new GatewaySettings { Urls = ["http://127.0.0.1:0"] },
+            await FunctionsAsync(),
+            o => { o.DrainTimeout = TimeSpan.FromSeconds(3); o.DockerEndpoint = "unix:///nonexistent/docker.sock"; },
+            LogLevel.None);
         await using (app)
         {
             app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout.ShouldBe(TimeSpan.FromSeconds(3) + GatewayHost.AnswerGrace);
@@ -29,8 +32,8 @@ public sealed class GatewayShutdownTests : IDisposable
     [Fact]
     public async Task RequestAfterTheExecutorBeganDraining_Is503ShuttingDown()
     {
-        var options = new FnPipelineOptions { DockerEndpoint = "unix:///nonexistent/docker.sock" };
-        var app = GatewayHost.Build(new GatewaySettings { Urls = ["http://127.0.0.1:0"] }, await FunctionsAsync(), options, LogLevel.None);
+        var app = GatewayHost.Build(
+            new GatewaySettings { Urls = ["http://127.0.0.1:0"] }, await FunctionsAsync(), o => o.DockerEndpoint = "unix:///nonexistent/docker.sock", LogLevel.None);
         await using (app)
         {
             await app.Services.GetRequiredService<IFnExecutor>().DisposeAsync();

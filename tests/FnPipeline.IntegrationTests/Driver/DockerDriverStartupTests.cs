@@ -15,9 +15,10 @@ public sealed class DockerDriverStartupTests(EngineFixture engine)
         var found = (await engine.Client.System.GetVersionAsync()).Version;
         await using var driver = CreateDriver(engine, o => o.MinimumDockerVersion = "99.0.0");
 
-        var error = await Should.ThrowAsync<InvalidOperationException>(() => driver.InitializeAsync());
+        var error = await Should.ThrowAsync<FnEngineException>(() => driver.InitializeAsync());
 
-        error.Message.ShouldBe($"docker version is too old. Required: 99.0.0 Found: {found}");
+        error.Message.ShouldStartWith($"Engine {engine.Endpoint}: version check failed: ");
+        error.Message.ShouldContain($"docker version is too old. Required: 99.0.0 Found: {found}");
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class TlsEngineTests(TlsEngineFixture tls) : IClassFixture<TlsEngi
         var discovery = Discovery(new Dictionary<string, string> { ["DOCKER_HOST"] = tls.Address });
         await using var executor = Executor(discovery, out _);
 
-        var error = await Should.ThrowAsync<InvalidOperationException>(() => executor.StartAsync());
+        var error = await Should.ThrowAsync<FnEngineException>(() => executor.StartAsync());
 
         error.Message.ShouldContain($"127.0.0.1:{tls.Port}");
         error.Message.ShouldContain("speaks TLS");

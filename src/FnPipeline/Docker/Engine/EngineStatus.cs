@@ -43,14 +43,16 @@ internal sealed record EngineStatus(EngineEndpoint Endpoint, EngineProblem? Prob
     public bool IsHealthy => Problem is null;
 
     /// <summary>
-    /// Throws when there is a problem: an <see cref="InvalidOperationException"/> whose message names the engine, the
-    /// problem and the fix, with the engine's own failure as the inner exception.
+    /// Throws when there is a problem: an <see cref="FnEngineException"/> whose message names the endpoint, the operation
+    /// (ping, or the version check), the problem and the fix, with the engine's own failure as the inner exception.
     /// </summary>
     public void ThrowIfUnhealthy()
     {
         if (Problem is { } problem)
         {
-            throw new InvalidOperationException($"{problem.Message}. Fix: {problem.Fix}", problem.Cause);
+            // Formatted as every engine failure is (EngineCalls): "Engine <endpoint>: <operation> failed: <detail>".
+            var operation = problem.Kind == EngineProblemKind.TooOld ? "version check" : "ping";
+            throw new FnEngineException($"Engine {Endpoint.Address}: {operation} failed: {problem.Message}. Fix: {problem.Fix}", problem.Cause);
         }
     }
 
