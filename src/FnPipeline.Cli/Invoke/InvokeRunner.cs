@@ -81,6 +81,11 @@ internal static class InvokeRunner
         {
             return await FailAsync(ExitCodes.Usage, $"invalid executor settings: {string.Join("; ", e.Failures)}").ConfigureAwait(false);
         }
+        catch (FnPipeline.Docker.Engine.EngineDiscoveryException e)
+        {
+            // DOCKER_HOST, DOCKER_CONTEXT, a context or its TLS files are wrong: a settings problem, one line, no stack trace.
+            return await FailAsync(ExitCodes.Usage, $"cannot find the Docker engine: {e.Message}").ConfigureAwait(false);
+        }
         finally
         {
             result?.Dispose();

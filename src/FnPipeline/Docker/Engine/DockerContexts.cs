@@ -24,7 +24,20 @@ internal sealed class DockerContexts(string configDirectory)
             return null;
         }
 
-        using var document = ReadJson(ConfigFile, "the docker config file");
+        // A config.json that cannot be read or parsed names no context: the docker CLI warns and uses its default
+        // engine, and so does this. The file's problem is reported where it matters (the pull that needs its
+        // credentials, and fnpipe doctor's registry auth check), so a call of a local image still runs.
+        JsonDocument document;
+        try
+        {
+            document = ReadJson(ConfigFile, "the docker config file");
+        }
+        catch (EngineDiscoveryException)
+        {
+            return null;
+        }
+
+        using var owned = document;
         return document.RootElement.ValueKind == JsonValueKind.Object
                && document.RootElement.TryGetProperty("currentContext", out var current)
                && current.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(current.GetString())
