@@ -220,17 +220,7 @@ public sealed class GatewayEngineOutageTests(EngineFixture engine)
         }
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new ShouldAssertException($"timed out after {Deadline.TotalSeconds:F0} s waiting until {what}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    // The kit's poll (Eventually) with this test's deadline.
+    private static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
+        Eventually.HoldsAsync(condition, Deadline, what);
 }

@@ -129,19 +129,9 @@ public sealed class OrphanReaperTests(EngineFixture engine) : IAsyncLifetime
         Directory.Delete(_base, recursive: true);
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new ShouldAssertException($"timed out after 30 s waiting until {what}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    // The kit's poll (Eventually) with this test's deadline.
+    private static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
+        Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(30), what);
 
     private async Task<string> CreateAsync(IReadOnlyDictionary<string, string> ownerLabels, bool start = false)
     {
