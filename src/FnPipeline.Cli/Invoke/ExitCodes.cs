@@ -51,7 +51,8 @@ internal static class ExitCodes
         FnErrorKind.Timeout or FnErrorKind.StartTimeout or FnErrorKind.ContainerInitTimeout => Timeout,
         FnErrorKind.OutOfMemory => Killed,
         FnErrorKind.ImageNotFound or FnErrorKind.ImageUnauthorized or FnErrorKind.ImagePullFailed or FnErrorKind.ImagePullTimeout => Image,
-        FnErrorKind.EngineError or FnErrorKind.TooBusy or FnErrorKind.ShuttingDown => Engine,
+        FnErrorKind.EngineError or FnErrorKind.TooBusy or FnErrorKind.ShuttingDown
+            or FnErrorKind.NodeLost or FnErrorKind.FleetUnavailable => Engine,
         FnErrorKind.Cancelled => Cancelled,
         _ => FunctionError,
     };

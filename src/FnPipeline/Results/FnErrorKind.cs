@@ -62,4 +62,13 @@ public enum FnErrorKind
     /// hot: the wait for a container, its launch included) (504). The function did not run.
     /// </summary>
     StartTimeout,
+
+    /// <summary>
+    /// Fleet: the node that took the call stopped answering before it replied (it died or lost NATS) (502). The call may
+    /// or may not have run; a synchronous call is never sent to a second node.
+    /// </summary>
+    NodeLost,
+
+    /// <summary>Fleet: NATS cannot be reached, or no node of the fleet answered (503). The call did not run.</summary>
+    FleetUnavailable,
 }

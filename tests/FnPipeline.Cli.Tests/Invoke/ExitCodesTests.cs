@@ -24,6 +24,8 @@ public sealed class ExitCodesTests
     [InlineData(FnErrorKind.EngineError, 6)]
     [InlineData(FnErrorKind.TooBusy, 6)]
     [InlineData(FnErrorKind.ShuttingDown, 6)]
+    [InlineData(FnErrorKind.NodeLost, 6)]
+    [InlineData(FnErrorKind.FleetUnavailable, 6)]
     [InlineData(FnErrorKind.Cancelled, 130)]
     public void For_ErrorKind_IsTheDocumentedCode(FnErrorKind kind, int expected) => ExitCodes.For(kind).ShouldBe(expected);
 
