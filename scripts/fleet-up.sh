@@ -135,16 +135,18 @@ start_nats() {
   say "starting nats-server n$n on nats://127.0.0.1:$(client_port "$n") (log: $log_dir/fleet-nats-n$n.log)"
   echo "=== fleet-up.sh $(date -u +%FT%TZ)" >>"$log_dir/fleet-nats-n$n.log"
   setsid nats-server -c "$state/nats/n$n.conf" >>"$log_dir/fleet-nats-n$n.log" 2>&1 </dev/null 9>&- &
+  nats_pid[$n]=$!
 }
 
 nats_start=$SECONDS
+declare -A nats_pid
 for n in "${servers[@]}"; do start_nats "$n"; done
 deadline=$((SECONDS + wait_secs))
 for n in "${servers[@]}"; do
   until nats_ready "$n"; do
-    if [ $SECONDS -ge $deadline ]; then
+    if [ $SECONDS -ge $deadline ] || { [ -n "${nats_pid[$n]:-}" ] && ! kill -0 "${nats_pid[$n]}" 2>/dev/null; }; then
       tail -n 20 "$log_dir/fleet-nats-n$n.log" >&2
-      die "nats-server n$n did not join the cluster with JetStream within ${wait_secs}s (GET /routez, /healthz on port $(monitor_port "$n")); see $log_dir/fleet-nats-n$n.log"
+      die "nats-server n$n did not join the cluster with JetStream (exited, or not within ${wait_secs}s) (GET /routez, /healthz on port $(monitor_port "$n")); see $log_dir/fleet-nats-n$n.log"
     fi
     sleep 0.2
   done
@@ -166,13 +168,15 @@ start_engine() {
     return 0
   fi
   mkdir -p "$dir" "$state/node$n/docker"
-  # Its own (empty) config file: /etc/docker/daemon.json belongs to the main engine (hosts, bridge...).
-  echo '{}' >"$state/node$n/daemon.json"
+  # Its own config file: /etc/docker/daemon.json belongs to the main engine (hosts, bridge...).
+  echo "{\"deprecated-key-path\": \"$state/node$n/key.json\"}" >"$state/node$n/daemon.json"
   say "starting dockerd node$n on $(node_host "$n") (log: $log)"
   echo "=== fleet-up.sh $(date -u +%FT%TZ)" >>"$log"
   # No --containerd: dockerd starts a containerd of its own under the exec root. Sharing the main engine's works (with
   # a --containerd-namespace per node) and saves ~37 MB a node, but ties every node to the main dockerd's life
   # (docs/fleet.md#costs). --shutdown-timeout 2: fleet-down.sh need not wait 10 s for function containers to stop.
+  # deprecated-key-path (a config-file key of dockerd 20.10): the engine ID comes from this key, and the default
+  # /etc/docker/key.json would give all four engines the main engine's ID.
   env -u DOCKER_HOST setsid dockerd \
     --config-file "$state/node$n/daemon.json" \
     --data-root "$state/node$n/docker" \
@@ -182,17 +186,20 @@ start_engine() {
     --bridge=none --iptables=false --ip-masq=false --ip-forward=false \
     --cgroup-parent "/fnpipeline-fleet-node$n" \
     --shutdown-timeout 2 \
+    --label "fnpipeline.fleet.node=node$n" \
     >>"$log" 2>&1 </dev/null 9>&- &
+  started_pid[$n]=$!
 }
 
 engine_start=$SECONDS
+declare -A started_pid
 for n in "${nodes[@]}"; do start_engine "$n"; done
 deadline=$((SECONDS + wait_secs))
 for n in "${nodes[@]}"; do
   until engine_ping "$n"; do
-    if [ $SECONDS -ge $deadline ]; then
+    if [ $SECONDS -ge $deadline ] || { [ -n "${started_pid[$n]:-}" ] && ! kill -0 "${started_pid[$n]}" 2>/dev/null; }; then
       tail -n 20 "$log_dir/fleet-dockerd-node$n.log" >&2
-      die "dockerd node$n did not answer on $(node_sock "$n") within ${wait_secs}s; see $log_dir/fleet-dockerd-node$n.log"
+      die "dockerd node$n did not answer on $(node_sock "$n") (exited, or not within ${wait_secs}s); see $log_dir/fleet-dockerd-node$n.log"
     fi
     sleep 0.2
   done
