@@ -66,9 +66,32 @@ for n in 1 2 3; do
   pid=$(pid_of "$run/node$n/exec/containerd/containerd.pid" containerd "$run/node$n/exec/containerd") && containerds+=("$pid")
 done
 stop "node containerd" "${containerds[@]}"
+# Containers whose engine was killed live on: their processes sit in the node engines' cgroup parents (fleet-up.sh
+# gives each node its own), so what is in those is exactly what the node engines ran.
+node_cgroups() {
+  local n=$1 cg
+  for cg in /sys/fs/cgroup/*/fnpipeline-fleet-node$n /sys/fs/cgroup/fnpipeline-fleet-node$n; do
+    [ -d "$cg" ] && echo "$cg"
+  done
+  return 0
+}
+orphans=()
+for n in 1 2 3; do
+  for cg in $(node_cgroups "$n"); do
+    for pid in $(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null); do orphans+=("$pid"); done
+  done
+done
+if [ ${#orphans[@]} -gt 0 ]; then
+  mapfile -t orphans < <(printf '%s\n' "${orphans[@]}" | sort -u)
+  say "killing ${#orphans[@]} container process(es) the node engines left (pid ${orphans[*]})"
+  kill -KILL "${orphans[@]}" 2>/dev/null || true
+fi
 shims=()
-for pid in $(pgrep -x containerd-shim-runc-v2 2>/dev/null || true); do
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$run/node" && shims+=("$pid")
+# (pgrep -x cannot match the name: the kernel keeps 15 characters of it, "containerd-shim".)
+for n in 1 2 3; do
+  for pid in $(pgrep -f -- "-address $run/node$n/exec/containerd/containerd.sock" 2>/dev/null || true); do
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = containerd-shim ] && shims+=("$pid")
+  done
 done
 stop "containerd shims of the node engines" "${shims[@]}"
 
@@ -83,8 +106,14 @@ rm -rf "$run" "$state/nats" "$state"/node[123] "$state/images.tar"
 rm -f "$state/.lock"
 rmdir "$state" 2>/dev/null || say "kept $state (it holds files fleet-up.sh did not make)"
 for n in 1 2 3; do
-  for cg in /sys/fs/cgroup/*/fnpipeline-fleet-node$n /sys/fs/cgroup/fnpipeline-fleet-node$n; do
-    [ -d "$cg" ] && rmdir "$cg" 2>/dev/null || true
+  for cg in $(node_cgroups "$n"); do
+    # Killed processes leave their cgroup a moment later: a few tries, deepest directories first.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true
+      [ -d "$cg" ] || break
+      sleep 0.2
+    done
+    [ -d "$cg" ] && say "could not remove the cgroup $cg"
   done
 done
 say "stopped ${#nats[@]} nats-server, ${#engines[@]} dockerd; removed $run and the fleet state under $state"

@@ -239,22 +239,26 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
-# What runs, and what it costs in memory now (resident set; docs/fleet.md#costs).
+# What runs, and what it costs in memory now (docs/fleet.md#costs).
 
-rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+# "rss X MB pss Y MB": resident, and proportional (shared pages split between the processes that map them).
+mem_mb() {
+  awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { if (r) printf "rss %.1f MB pss %.1f MB", r / 1024, p / 1024; else printf "rss ?" }' \
+    "/proc/$1/smaps_rollup" 2>/dev/null || echo "rss ?"
+}
 containerd_pid() { cat "$run/node$1/exec/containerd/containerd.pid" 2>/dev/null || true; }
 
 echo "fleet-up: ready"
 echo "  NATS cluster $cluster_name (JetStream, max_payload 8 MB; store $state/nats):"
 for n in "${servers[@]}"; do
   pid=$(cat "$run/nats-n$n.pid" 2>/dev/null || echo "?")
-  echo "    n$n  nats://127.0.0.1:$(client_port "$n")  monitoring http://127.0.0.1:$(monitor_port "$n")  pid $pid  rss $(rss_mb "$pid") MB"
+  echo "    n$n  nats://127.0.0.1:$(client_port "$n")  monitoring http://127.0.0.1:$(monitor_port "$n")  pid $pid  $(mem_mb "$pid")"
 done
 echo "  node engines (--bridge=none: function containers use network none):"
 for n in "${nodes[@]}"; do
   pid=$(cat "$run/node$n/dockerd.pid" 2>/dev/null || echo "?")
   cpid=$(containerd_pid "$n")
-  echo "    node$n  $(node_host "$n")  dockerd pid $pid rss $(rss_mb "$pid") MB, containerd pid ${cpid:-?} rss $(rss_mb "${cpid:-0}") MB"
+  echo "    node$n  $(node_host "$n")  dockerd pid $pid $(mem_mb "$pid"), containerd pid ${cpid:-?} $(mem_mb "${cpid:-0}")"
 done
 echo "  images:   ${images[*]}"
 echo "  NATS URLs: nats://127.0.0.1:4222,nats://127.0.0.1:4223,nats://127.0.0.1:4224"
