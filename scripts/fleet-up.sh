@@ -227,6 +227,10 @@ if [ ${#stale[@]} -gt 0 ]; then
     docker -H "$(node_host "$n")" load -q -i "$archive" >/dev/null || die "docker load into node$n failed"
   done
   rm -f "$archive"
+  # The versions these replaced are left untagged on the node engines (theirs alone): drop them.
+  for n in "${nodes[@]}"; do
+    docker -H "$(node_host "$n")" image prune -f >/dev/null 2>&1 || say "could not prune old images on node$n"
+  done
   for n in "${nodes[@]}"; do
     for image in "${stale[@]}"; do
       have=$(engine_image_id "$n" "$image")

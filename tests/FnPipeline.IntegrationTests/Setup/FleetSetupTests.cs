@@ -57,7 +57,7 @@ public sealed class FleetSetupTests
             foreach (var image in TestImages.All)
             {
                 var wanted = (await main.Images.InspectImageAsync(image)).ID;
-                (await client.Images.InspectImageAsync(image)).ID.ShouldBe(wanted, $"{image} on {node.Name}");
+                (await client.Images.InspectImageAsync(image)).ID.ShouldBe(wanted, $"{image} on {node.Name} is not the main engine's (rebuilt since? run scripts/fleet-up.sh again)");
             }
         }
     }
