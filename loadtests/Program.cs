@@ -4,9 +4,11 @@ namespace FnPipeline.LoadTests;
 
 /// <summary>
 /// <c>dotnet run -c Release --project loadtests -- --scenario hot-echo --rate 200 --duration 30s</c>.
-/// Reference: docs/loadtests.md.
+/// <c>-- serve-start</c> loads <c>fnpipe serve</c> from its first second (<see cref="Serve.ServeStartCommand"/>). Reference: docs/loadtests.md.
 /// </summary>
 internal static class Program
 {
-    public static Task<int> Main(string[] args) => LoadTestCommand.Create(LoadTest.RunAsync).Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => args is [Serve.ServeStartCommand.Name, .. var rest]
+        ? Serve.ServeStartCommand.Create().Parse(rest).InvokeAsync()
+        : LoadTestCommand.Create(LoadTest.RunAsync).Parse(args).InvokeAsync();
 }
