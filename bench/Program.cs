@@ -7,7 +7,7 @@ namespace FnPipeline.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project bench</c> runs the short default suite (micro, plus macro when the engine is up);
 /// <c>-- --filter '*Hot*'</c> runs any benchmark alone; <c>-- --paired</c> only the interleaved comparisons
-/// (<see cref="PairedComparison"/>). Reports: <c>bench/results/</c>.
+/// (<see cref="PairedComparison"/>); <c>-- --hot-start</c> only the new hot container's first call vs bare. Reports: <c>bench/results/</c>.
 /// </summary>
 internal static class Program
 {
@@ -16,6 +16,11 @@ internal static class Program
         if (args is ["--paired"])
         {
             return PairedComparison.Run(probe: null, Console.Out);
+        }
+
+        if (args is ["--hot-start"])
+        {
+            return PairedComparison.RunHotStart(Console.Out);
         }
 
         var arguments = args.Length == 0 ? DefaultSuite.Arguments : args;

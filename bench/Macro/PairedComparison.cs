@@ -12,7 +12,7 @@ namespace FnPipeline.Benchmarks.Macro;
 /// machine's load; here the sides alternate call by call (order rotated every round), so both see the same load and
 /// the ratio of medians is far steadier. Writes <c>bench/results/paired-report.md</c>.
 /// </summary>
-internal static class PairedComparison
+internal static partial class PairedComparison
 {
     private const int ColdRounds = 15;
     private const int ColdWarmupRounds = 2;
@@ -39,6 +39,7 @@ internal static class PairedComparison
         }
 
         failed |= !Section(report, output, "Hot call (testfn http-stream echo, 1 KB)", probe.ReasonFor(typeof(HotCallBenchmark)), HotAsync);
+        failed |= !Section(report, output, "New hot container, first call (testfn, 1 KB)", probe.ReasonFor(typeof(HotCallBenchmark)), HotStartAsync);
         var path = Path.Combine(BenchPaths.ResultsDirectory, "paired-report.md");
         Directory.CreateDirectory(BenchPaths.ResultsDirectory);
         File.WriteAllText(path, report.ToString());

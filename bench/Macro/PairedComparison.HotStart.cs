@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FnPipeline.Benchmarks.Infrastructure;
+
+namespace FnPipeline.Benchmarks.Macro;
+
+/// <summary>A new hot container's first call through the executor vs the bare create → start → socket ready → request.</summary>
+internal static partial class PairedComparison
+{
+    private const int HotStartRounds = 10;
+    private const int HotStartWarmupRounds = 1;
+
+    /// <summary><c>--hot-start</c>: this comparison alone, into <c>bench/results/hot-start-report.md</c>.</summary>
+    public static int RunHotStart(TextWriter output)
+    {
+        var probe = EngineProbe.Run(output);
+        var report = new StringBuilder();
+        report.AppendLine("# New hot container, first call (interleaved)");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {LoadAverage()} at start. Target: the executor's median <= the bare median (ratio <= 1.00).");
+        report.AppendLine();
+        var ok = Section(report, output, "New hot container, first call (testfn, 1 KB)", probe.ReasonFor(typeof(HotCallBenchmark)), HotStartAsync);
+        var path = Path.Combine(BenchPaths.ResultsDirectory, "hot-start-report.md");
+        Directory.CreateDirectory(BenchPaths.ResultsDirectory);
+        File.WriteAllText(path, report.ToString());
+        output.WriteLine(report.ToString());
+        output.WriteLine($"// hot-start report: {path}");
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Each round: the executor's first call of a function it has not seen (its environment differs, so the hot pool
+    /// launches a container: ensure image, create, attach and start, socket wait by the readiness watch, request), and
+    /// <see cref="BareHotStart"/>. The bare container is removed after its side is timed; the executor's idle out.
+    /// </summary>
+    private static async Task<Sides> HotStartAsync(TextWriter output)
+    {
+        var payload = BenchEngine.Payload(1024);
+        using var client = BenchEngine.CreateDockerClient();
+        var bare = new BareHotStart(client, BenchEngine.BenchLabel);
+        var executor = BenchEngine.CreateExecutor("pairedstart", o => o.Hot.IdleTimeout = TimeSpan.FromSeconds(2));
+        try
+        {
+            var sides = new Sides("ms", ["bare create → start → socket ready → request", "FnExecutor, new hot container"]);
+            for (var round = 0; round < HotStartRounds + HotStartWarmupRounds; round++)
+            {
+                var times = new double[2];
+                Func<Task>? removeBare = null;
+                for (var k = 0; k < 2; k++)
+                {
+                    var side = (round + k) % 2;
+                    var started = Stopwatch.GetTimestamp();
+                    if (side == 0)
+                    {
+                        removeBare = await bare.FirstCallAsync(payload);
+                    }
+                    else
+                    {
+                        var call = BenchEngine.HotCall(payload) with
+                        {
+                            Environment = new Dictionary<string, string> { ["BENCH_START_ROUND"] = round.ToString(CultureInfo.InvariantCulture) },
+                            IdleTimeout = TimeSpan.FromSeconds(2),
+                        };
+                        using var result = await executor.InvokeAsync(call);
+                        BenchEngine.EnsureEcho(result, payload.Length);
+                    }
+
+                    times[side] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                }
+
+                await removeBare!();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// round {round}: bare {times[0]:0.0} ms, executor {times[1]:0.0} ms"));
+                if (round >= HotStartWarmupRounds)
+                {
+                    sides.Add(times);
+                }
+            }
+
+            return sides;
+        }
+        finally
+        {
+            await BenchEngine.DisposeExecutorAsync(executor);
+        }
+    }
+}
