@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using FnPipeline.Testing.Baselines;
@@ -17,27 +18,38 @@ internal sealed class BareHotStart(DockerClient client, string label)
 {
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
 
-    /// <summary>One new container and its first call; the removal is not timed.</summary>
-    public async Task<Func<Task>> FirstCallAsync(byte[] payload, CancellationToken cancellationToken = default)
+    /// <summary>One new container and its first call, with the time of each step; the removal (returned) is not timed.</summary>
+    public async Task<(Func<Task> Remove, BareStartSteps Steps)> FirstCallAsync(byte[] payload, CancellationToken cancellationToken = default)
     {
         var directory = Directory.CreateTempSubdirectory("fnbare-").FullName;
         // The bare container runs as the image's user (root), so the directory needs no wider mode.
+        var step = Stopwatch.GetTimestamp();
         var created = await client.Containers.CreateContainerAsync(Parameters(directory), cancellationToken);
+        var create = Lap(ref step);
         try
         {
             using var watcher = new SocketWatch(directory);
             await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+            var start = Lap(ref step);
             await watcher.Ready.WaitAsync(ReadyDeadline, cancellationToken);
+            var socketWait = Lap(ref step);
             using var http = UnixSocketHttp.CreatePlainClient(Path.Combine(directory, "lsnr.sock"));
             await BareHttpStreamCall.EchoAsync(http, payload, cancellationToken);
+            return (() => RemoveAsync(created.ID, directory), new BareStartSteps(create, start, socketWait, Lap(ref step)));
         }
         catch
         {
             await RemoveAsync(created.ID, directory);
             throw;
         }
+    }
 
-        return () => RemoveAsync(created.ID, directory);
+    private static TimeSpan Lap(ref long since)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var lap = Stopwatch.GetElapsedTime(since, now);
+        since = now;
+        return lap;
     }
 
     private async Task RemoveAsync(string id, string directory)
@@ -105,3 +117,6 @@ internal sealed class BareHotStart(DockerClient client, string label)
         }
     }
 }
+
+/// <summary>Where a bare start's time went: create, start, socket wait (inotify), the first request.</summary>
+internal readonly record struct BareStartSteps(TimeSpan Create, TimeSpan Start, TimeSpan SocketWait, TimeSpan Request);

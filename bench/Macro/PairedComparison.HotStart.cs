@@ -11,6 +11,12 @@ internal static partial class PairedComparison
     private const int HotStartRounds = 10;
     private const int HotStartWarmupRounds = 1;
 
+    private static string Median<T>(List<T> rounds, Func<T, TimeSpan> step)
+    {
+        var sorted = rounds.Select(r => step(r).TotalMilliseconds).Order().ToList();
+        return sorted.Count == 0 ? "?" : sorted[(sorted.Count - 1) / 2].ToString("0.0", CultureInfo.InvariantCulture);
+    }
+
     /// <summary><c>--hot-start</c>: this comparison alone, into <c>bench/results/hot-start-report.md</c>.</summary>
     public static int RunHotStart(TextWriter output)
     {
@@ -42,18 +48,22 @@ internal static partial class PairedComparison
         var executor = BenchEngine.CreateExecutor("pairedstart", o => o.Hot.IdleTimeout = TimeSpan.FromSeconds(2));
         try
         {
+            var bareSteps = new List<BareStartSteps>();
+            var executorSteps = new List<StageTimings>();
             var sides = new Sides("ms", ["bare create → start → socket ready → request", "FnExecutor, new hot container"]);
             for (var round = 0; round < HotStartRounds + HotStartWarmupRounds; round++)
             {
                 var times = new double[2];
                 Func<Task>? removeBare = null;
+                BareStartSteps bareRound = default;
+                StageTimings? executorRound = null;
                 for (var k = 0; k < 2; k++)
                 {
                     var side = (round + k) % 2;
                     var started = Stopwatch.GetTimestamp();
                     if (side == 0)
                     {
-                        removeBare = await bare.FirstCallAsync(payload);
+                        (removeBare, bareRound) = await bare.FirstCallAsync(payload);
                     }
                     else
                     {
@@ -64,6 +74,7 @@ internal static partial class PairedComparison
                         };
                         using var result = await executor.InvokeAsync(call);
                         BenchEngine.EnsureEcho(result, payload.Length);
+                        executorRound = result.Timings;
                     }
 
                     times[side] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -74,9 +85,15 @@ internal static partial class PairedComparison
                 if (round >= HotStartWarmupRounds)
                 {
                     sides.Add(times);
+                    bareSteps.Add(bareRound);
+                    executorSteps.Add(executorRound!);
                 }
             }
 
+            // The steps side by side (medians): the socket wait is the function's own start when it is event-driven.
+            sides.Note = string.Create(CultureInfo.InvariantCulture, $"""
+                Steps (medians, ms) — bare: create {Median(bareSteps, s => s.Create)}, start {Median(bareSteps, s => s.Start)}, socket wait (inotify) {Median(bareSteps, s => s.SocketWait)}, request {Median(bareSteps, s => s.Request)}; executor: image {Median(executorSteps, s => s.Image)}, create {Median(executorSteps, s => s.Create)}, attach + start {Median(executorSteps, s => s.AttachStart)}, socket wait (readiness watch) {Median(executorSteps, s => s.SocketWait)}, request {Median(executorSteps, s => s.Run)}.
+                """);
             return sides;
         }
         finally
@@ -85,3 +102,4 @@ internal static partial class PairedComparison
         }
     }
 }
+

@@ -228,6 +228,9 @@ internal static partial class PairedComparison
 
         public void Add(double[] round) => _rounds.Add(round);
 
+        /// <summary>A line printed under the table.</summary>
+        public string? Note { get; set; }
+
         public void AppendTo(StringBuilder report)
         {
             var inv = CultureInfo.InvariantCulture;
@@ -247,6 +250,11 @@ internal static partial class PairedComparison
             }
 
             report.AppendLine();
+            if (Note is not null)
+            {
+                report.AppendLine(Note);
+                report.AppendLine();
+            }
         }
 
         private static double Percentile(IEnumerable<double> values, double percentile)
