@@ -72,7 +72,7 @@ public class HotThroughputBenchmark
         {
             _socketBase = o.Hot.SocketBaseDirectory!;
             o.Hot.IdleTimeout = TimeSpan.FromMinutes(10);
-            o.Hot.MaxContainersPerFunction = Math.Max(o.Hot.MaxContainersPerFunction, Callers);
+            o.Hot.MaxContainersPerFunction = Math.Max(o.Hot.MaxContainersPerFunction ?? Callers, Callers);
         });
         _call = BenchEngine.HotCall(_payload);
         await HotSockets.WarmAsync(_executor, _call, Callers);

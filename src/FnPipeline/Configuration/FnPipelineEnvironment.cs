@@ -62,7 +62,8 @@ public static class FnPipelineEnvironment
         ("FNPIPELINE_HOT_START_TIMEOUT_MS", (o, v) => o.Hot.StartTimeout = Millis(v)),
         ("FNPIPELINE_HOT_IDLE_TIMEOUT_MS", (o, v) => o.Hot.IdleTimeout = Millis(v)),
         ("FNPIPELINE_HOT_PAUSE_AFTER_MS", (o, v) => o.Hot.PauseAfter = v.Length == 0 ? null : Millis(v)),
-        ("FNPIPELINE_HOT_MAX_PER_FUNCTION", (o, v) => o.Hot.MaxContainersPerFunction = Int(v)),
+        ("FNPIPELINE_HOT_MAX_PER_FUNCTION", (o, v) => o.Hot.MaxContainersPerFunction = OptionalInt(v)),
+        ("FNPIPELINE_HOT_MAX_CONCURRENT_STARTS", (o, v) => o.Hot.MaxConcurrentStarts = OptionalInt(v)),
         ("FNPIPELINE_HOT_MAX_CONTAINERS", (o, v) => o.Hot.MaxContainers = Int(v)),
         ("FNPIPELINE_HOT_MAX_RESPONSE_HEADER_BYTES", (o, v) => o.Hot.MaxResponseHeaderBytes = Int(v)),
     ];
@@ -117,6 +118,9 @@ public static class FnPipelineEnvironment
 
     /// <summary>Empty means unset (the engine's default).</summary>
     private static long? OptionalLong(string value) => value.Length == 0 ? null : Long(value);
+
+    /// <summary>Empty means unset (derived from the machine).</summary>
+    private static int? OptionalInt(string value) => value.Length == 0 ? null : Int(value);
 
     private static TimeSpan Millis(string value) => TimeSpan.FromMilliseconds(Long(value));
 

@@ -89,7 +89,7 @@ public sealed class FnPipelineOptionsValidator : IValidateOptions<FnPipelineOpti
             problems.Add($"Hot.PauseAfter ({pause}) must be between zero and Hot.IdleTimeout ({hot.IdleTimeout})");
         }
 
-        if (hot.MaxContainersPerFunction > hot.MaxContainers)
+        if (hot.MaxContainersPerFunction is { } perFunction && perFunction > hot.MaxContainers)
         {
             problems.Add($"Hot.MaxContainersPerFunction ({hot.MaxContainersPerFunction}) must not exceed Hot.MaxContainers ({hot.MaxContainers})");
         }

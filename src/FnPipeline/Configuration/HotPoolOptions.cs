@@ -17,9 +17,20 @@ public sealed class HotPoolOptions
     /// <summary>Idle time after which a hot container is paused; <c>null</c> = never pause.</summary>
     public TimeSpan? PauseAfter { get; set; }
 
-    /// <summary>Most containers per function.</summary>
+    /// <summary>
+    /// Most containers per function; <c>null</c> (the default) = derived per function from the machine: twice the
+    /// processor count, no more than the machine's memory divided by the function's memory limit, at least 1 and at most
+    /// <see cref="MaxContainers"/>.
+    /// </summary>
     [Range(1, 10_000)]
-    public int MaxContainersPerFunction { get; set; } = 8;
+    public int? MaxContainersPerFunction { get; set; }
+
+    /// <summary>
+    /// Hot container launches in flight at once, all functions together (image, create, start and socket wait);
+    /// <c>null</c> (the default) = the processor count, at least 2. Simultaneous starts slow each other down.
+    /// </summary>
+    [Range(1, 1024)]
+    public int? MaxConcurrentStarts { get; set; }
 
     /// <summary>Most hot containers in all.</summary>
     [Range(1, 100_000)]

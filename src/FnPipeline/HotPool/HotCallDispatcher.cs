@@ -26,7 +26,7 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
     internal HotCallDispatcher(HotPoolContext context, ContainerLifecycle lifecycle)
     {
         _context = context;
-        _pools = new PoolRegistry(context.Settings.MaxContainersPerFunction, context.Logger);
+        _pools = new PoolRegistry(context.Settings, context.Logger);
         _keeper = new ContainerKeeper(context, _pools);
         _broker = new ContainerBroker(context, _pools, new HotContainerLauncher(context, _keeper, lifecycle));
         _runner = new HotCallRunner(context, _broker);

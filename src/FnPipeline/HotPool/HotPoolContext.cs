@@ -27,6 +27,7 @@ internal sealed class HotPoolContext : IDisposable
         Time = time;
         Logger = logger;
         Budget = new ContainerBudget(settings.MaxContainers);
+        Starts = new LaunchSlots(settings.MaxConcurrentStarts);
         OutputLog = new ContainerOutputLog(functionLogger ?? logger, logger);
         ClientOptions = new HttpStreamClientOptions
         {
@@ -48,6 +49,9 @@ internal sealed class HotPoolContext : IDisposable
     public ILogger Logger { get; }
 
     public ContainerBudget Budget { get; }
+
+    /// <summary>Launches in flight, all functions together (<see cref="HotPoolOptions.MaxConcurrentStarts"/>).</summary>
+    public LaunchSlots Starts { get; }
 
     public ContainerOutputLog OutputLog { get; }
 

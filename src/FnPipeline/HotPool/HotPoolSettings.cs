@@ -13,7 +13,14 @@ internal sealed record HotPoolSettings
 
     public required TimeSpan? PauseAfter { get; init; }
 
-    public required int MaxContainersPerFunction { get; init; }
+    /// <summary>The configured per-function cap; <c>null</c>: derived per function (<see cref="ContainersPerFunction"/>).</summary>
+    public required int? MaxContainersPerFunction { get; init; }
+
+    /// <summary>Launches in flight at once, all functions together (<see cref="HotPoolOptions.MaxConcurrentStarts"/>, resolved).</summary>
+    public required int MaxConcurrentStarts { get; init; }
+
+    /// <summary>The machine the defaults are derived from (settable for tests).</summary>
+    public MachineCapacity Machine { get; init; } = MachineCapacity.Current;
 
     public required int MaxContainers { get; init; }
 
@@ -39,12 +46,17 @@ internal sealed record HotPoolSettings
         return Path.GetFullPath(hot.SocketBaseDirectory ?? Path.GetTempPath());
     }
 
+    /// <summary>The cap of a function whose containers have <paramref name="memoryMB"/>: the configured one, else the machine's rule.</summary>
+    public int ContainersPerFunction(long memoryMB) =>
+        MaxContainersPerFunction ?? Machine.ContainersPerFunction(memoryMB, MaxContainers);
+
     /// <summary>Called by <see cref="ExecutorSettings.FromValidated"/> only. Per-call defaults (timeout, output, idle
     /// timeout) are not here: <see cref="CallDefaults"/> resolves them into each <see cref="ResolvedCall"/>.</summary>
     internal static HotPoolSettings From(FnPipelineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var hot = options.Hot;
+        var machine = MachineCapacity.Current;
         return new HotPoolSettings
         {
             SocketBaseDirectory = ResolveSocketBaseDirectory(hot),
@@ -52,6 +64,8 @@ internal sealed record HotPoolSettings
             CallStartTimeout = options.StartTimeout,
             PauseAfter = hot.PauseAfter,
             MaxContainersPerFunction = hot.MaxContainersPerFunction,
+            MaxConcurrentStarts = hot.MaxConcurrentStarts ?? machine.ConcurrentStarts,
+            Machine = machine,
             MaxContainers = hot.MaxContainers,
             MaxResponseHeaderBytes = hot.MaxResponseHeaderBytes,
             MaxStderrBytes = options.MaxStderrBytes,

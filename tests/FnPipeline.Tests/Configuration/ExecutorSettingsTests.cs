@@ -29,6 +29,7 @@ public sealed class ExecutorSettingsTests
         settings.Hot.CallStartTimeout.ShouldBe(options.StartTimeout);
         settings.Hot.MaxContainers.ShouldBe(options.Hot.MaxContainers);
         settings.Hot.MaxContainersPerFunction.ShouldBe(options.Hot.MaxContainersPerFunction);
+        settings.Hot.MaxConcurrentStarts.ShouldBe(Math.Max(2, Environment.ProcessorCount), "the default: the processor count, at least 2");
         settings.Hot.MaxResponseHeaderBytes.ShouldBe(options.Hot.MaxResponseHeaderBytes);
         settings.Hot.MaxStderrBytes.ShouldBe(options.MaxStderrBytes);
         settings.Hot.DrainTimeout.ShouldBe(options.DrainTimeout);

@@ -20,7 +20,7 @@ public sealed class ContainerKeeperTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
     private readonly FnPipelineMetrics _metrics = new();
     private readonly HotPoolContext _context;
-    private readonly PoolRegistry _pools = new(4, NullLogger.Instance);
+    private readonly PoolRegistry _pools;
     private readonly ContainerKeeper _keeper;
 
     public ContainerKeeperTests()
@@ -31,6 +31,7 @@ public sealed class ContainerKeeperTests : IDisposable
         var settings = ExecutorSettings.Resolve(options);
         _context = new HotPoolContext(
             new FakeContainerDriver(_time), settings.Hot, new ContainerSpecFactory(settings), _metrics, _time, NullLogger.Instance);
+        _pools = new PoolRegistry(settings.Hot with { MaxContainersPerFunction = 4 }, NullLogger.Instance);
         _keeper = new ContainerKeeper(_context, _pools);
     }
 
@@ -58,7 +59,7 @@ public sealed class ContainerKeeperTests : IDisposable
         var pool = ReservedPool(1);
         var container = Ready(_keeper.Create(pool, SocketDirectory.Create(_base), IdleTimeout));
         container.ReturnToPool();
-        var other = _pools.Get(new FunctionKey(9, 9, 9, 9));
+        var other = _pools.Get(new FunctionKey(9, 9, 9, 9), memoryMB: 128);
         other.TryBeginWait().ShouldBeTrue();
         var wakeUp = other.ReadCapacitySignalAsync(CancellationToken.None).AsTask();
 
@@ -138,10 +139,14 @@ public sealed class ContainerKeeperTests : IDisposable
 
     private FunctionPool ReservedPool(int places)
     {
-        var pool = _pools.Get(new FunctionKey(1, 2, 3, 4));
+        var pool = _pools.Get(new FunctionKey(1, 2, 3, 4), memoryMB: 128);
         for (var i = 0; i < places; i++)
         {
-            pool.TryReserveLaunch(_context.Budget).ShouldBe(LaunchReservation.Reserved);
+            // A waiter asks for each place, and its launch hands the container over at once.
+            pool.TryBeginWait().ShouldBeTrue();
+            pool.TryReserveLaunch(_context.Budget, _context.Starts).ShouldBe(LaunchReservation.Reserved);
+            _context.Starts.End();
+            pool.LaunchHandedOver(servedWaiter: true);
         }
 
         return pool;

@@ -21,7 +21,7 @@ public sealed class FunctionPoolTests : IDisposable
         var settings = ExecutorSettings.Resolve(options);
         _context = new HotPoolContext(
             new FakeContainerDriver(), settings.Hot, new ContainerSpecFactory(settings), _metrics, TimeProvider.System, NullLogger.Instance);
-        _keeper = new ContainerKeeper(_context, new PoolRegistry(8, NullLogger.Instance));
+        _keeper = new ContainerKeeper(_context, new PoolRegistry(settings.Hot with { MaxContainersPerFunction = 8 }, NullLogger.Instance));
     }
 
     [Theory]
@@ -89,22 +89,93 @@ public sealed class FunctionPoolTests : IDisposable
     public void TryReserveLaunch_RespectsBothLimits()
     {
         var sut = CreateSut(2);
-        var budget = new ContainerBudget(3);
-
-        sut.TryReserveLaunch(budget).ShouldBe(LaunchReservation.Reserved);
-        sut.TryReserveLaunch(budget).ShouldBe(LaunchReservation.Reserved);
-        sut.TryReserveLaunch(budget).ShouldBe(LaunchReservation.FunctionFull);
         var other = CreateSut(2);
-        other.TryReserveLaunch(budget).ShouldBe(LaunchReservation.Reserved);
-        other.TryReserveLaunch(budget).ShouldBe(LaunchReservation.ExecutorFull);
+        var budget = new ContainerBudget(3);
+        var starts = new LaunchSlots(10);
+        Wait(sut, 3);
+        Wait(other, 2);
+
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.Reserved);
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.Reserved);
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.FunctionFull);
+        other.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.Reserved);
+        other.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.ExecutorFull);
         budget.Used.ShouldBe(3);
+    }
+
+    [Fact]
+    public void TryReserveLaunch_OnlyWhileWaitersOutnumberIdleAndStarting()
+    {
+        var sut = CreateSut(8);
+        var budget = new ContainerBudget(8);
+        var starts = new LaunchSlots(8);
+
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.NotNeeded, "no one waits");
+        Wait(sut, 2);
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.Reserved);
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.Reserved);
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.NotNeeded, "two waiters, two starting");
+        NewIdle(sut);
+        Wait(sut, 1);
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.NotNeeded, "three waiters, two starting and one idle");
+        Wait(sut, 1);
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.Reserved, "four waiters outnumber three");
+        sut.Starting.ShouldBe(3);
+    }
+
+    [Fact]
+    public void TryReserveLaunch_LaunchSlotsFull_GivesTheExecutorPlaceBack()
+    {
+        var sut = CreateSut(8);
+        var budget = new ContainerBudget(8);
+        var starts = new LaunchSlots(1);
+        Wait(sut, 3);
+
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.Reserved);
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.StartsFull);
+        budget.Used.ShouldBe(1);
+        starts.End();
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.Reserved);
+        starts.InFlight.ShouldBe(1);
+    }
+
+    [Fact]
+    public void LaunchHandedOver_ToItsWaiter_KeepsTheDemandBalanced()
+    {
+        var sut = CreateSut(8);
+        var budget = new ContainerBudget(8);
+        var starts = new LaunchSlots(8);
+        Wait(sut, 1);
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.Reserved);
+
+        sut.LaunchHandedOver(servedWaiter: true);
+
+        sut.Waiting.ShouldBe(0);
+        sut.Starting.ShouldBe(0);
+        sut.TryReserveLaunch(budget, starts).ShouldBe(LaunchReservation.NotNeeded);
+    }
+
+    [Fact]
+    public async Task PopIdle_ByACallerThatNeverWaited_SignalsAnUnderservedWaiter()
+    {
+        var sut = CreateSut(4);
+        NewIdle(sut);
+        Wait(sut, 1);
+        var signal = sut.ReadCapacitySignalAsync(CancellationToken.None).AsTask();
+
+        sut.TryTakeIdle(out _).ShouldBeTrue();
+
+        await signal.WaitAsync(TimeSpan.FromSeconds(10));
+        sut.Waiting.ShouldBe(1);
     }
 
     [Fact]
     public void TryRetire_OnlyWhenEmptyAndUnused()
     {
         var sut = CreateSut(2);
-        sut.TryReserveLaunch(new ContainerBudget(5)).ShouldBe(LaunchReservation.Reserved);
+        sut.TryBeginWait().ShouldBeTrue();
+        sut.TryReserveLaunch(new ContainerBudget(5), new LaunchSlots(5)).ShouldBe(LaunchReservation.Reserved);
+        sut.LaunchHandedOver(servedWaiter: true);
         sut.TryRetire().ShouldBeFalse();
 
         sut.ContainerGone();
@@ -114,7 +185,15 @@ public sealed class FunctionPoolTests : IDisposable
 
         sut.TryRetire().ShouldBeTrue();
         sut.TryBeginWait().ShouldBeFalse();
-        sut.TryReserveLaunch(new ContainerBudget(5)).ShouldBe(LaunchReservation.Retired);
+        sut.TryReserveLaunch(new ContainerBudget(5), new LaunchSlots(5)).ShouldBe(LaunchReservation.Retired);
+    }
+
+    private static void Wait(FunctionPool pool, int waiters)
+    {
+        for (var i = 0; i < waiters; i++)
+        {
+            pool.TryBeginWait().ShouldBeTrue();
+        }
     }
 
     public void Dispose()

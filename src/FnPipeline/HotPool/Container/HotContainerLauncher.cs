@@ -11,7 +11,8 @@ namespace FnPipeline.HotPool;
 /// the first of socket ready, socket invalid, container exit and <see cref="HotPoolOptions.StartTimeout"/> (counted
 /// from the engine's start returning) decides. The launch's timings record every stage, failed ones included. Every
 /// failure removes the container and its directory. The place in the limits is reserved by the caller and given
-/// back by the container's removal (or by the keeper when no container was made).
+/// back by the container's removal (or by the keeper when no container was made); the launch slot (reserved with it,
+/// <see cref="HotPoolOptions.MaxConcurrentStarts"/>) is given back when the launch ends, ready or failed.
 /// </summary>
 internal sealed class HotContainerLauncher(HotPoolContext context, ContainerKeeper keeper, ContainerLifecycle lifecycle)
 {
@@ -21,8 +22,20 @@ internal sealed class HotContainerLauncher(HotPoolContext context, ContainerKeep
     {
         var launch = new Launch { Pool = pool };
         launch.Timings.Begin(context.Time.GetTimestamp());
-        launch.Task = LaunchAsync(pool, call, launch.Timings);
+        launch.Task = LaunchInSlotAsync(pool, call, launch.Timings);
         return launch;
+    }
+
+    private async Task<HotContainer> LaunchInSlotAsync(FunctionPool pool, ResolvedCall call, StageTimings timings)
+    {
+        try
+        {
+            return await LaunchAsync(pool, call, timings).ConfigureAwait(false);
+        }
+        finally
+        {
+            keeper.LaunchEnded();
+        }
     }
 
     private async Task<HotContainer> LaunchAsync(FunctionPool pool, ResolvedCall call, StageTimings timings)

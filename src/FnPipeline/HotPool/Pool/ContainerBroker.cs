@@ -2,8 +2,9 @@ namespace FnPipeline.HotPool;
 
 /// <summary>
 /// Finds a container for a call: the most recently idle one of its function (the fast path: no wait, no
-/// allocation); else a new one when the function's and the executor's limits allow (evicting another function's
-/// oldest idle container when only the executor's limit is in the way); else it waits, in FIFO order with the
+/// allocation); else a new one when the calls waiting for the function outnumber its idle and starting containers and
+/// the function's limit, the executor's limit and the launch slots allow (evicting another function's oldest idle
+/// container when only the executor's limit is in the way); else it waits, in FIFO order with the
 /// other waiters, for a container to come back, a limit to free up, or its own launch, bounded by the start bound
 /// (<see cref="FnPipelineOptions.StartTimeout"/>): past it, 504 "did not start" while its own launch still runs, else
 /// 503 "too busy". A launch outlives a caller that stops waiting: its container joins the pool.
@@ -17,7 +18,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
 
     public ValueTask<Acquisition> AcquireAsync(FunctionKey key, ResolvedCall call, TimeSpan waitLimit, CancellationToken cancellationToken)
     {
-        var pool = pools.Get(key);
+        var pool = pools.Get(key, call.MemoryMB);
         while (pool.TryTakeIdle(out var container))
         {
             var activation = container.TryActivateAsync();
@@ -62,7 +63,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
 
         using var deadline = new CancellationTokenSource(waitLimit, context.Time);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.ShutdownToken, deadline.Token);
-        var waiter = new Waiter(key, pool);
+        var waiter = new Waiter(key, call.MemoryMB, pool);
         try
         {
             while (true)
@@ -99,8 +100,9 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         }
 
         var pool = waiter.Pool;
-        if (pool.TryTakeIdle(out var idle))
+        if (pool.TryTakeIdle(out var idle, forWaiter: true))
         {
+            waiter.InPool = false;
             return await idle.TryActivateAsync().ConfigureAwait(false) ? Acquisition.Got(idle) : null;
         }
 
@@ -108,7 +110,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         if (waiter.Launch is { Task.IsCompleted: true } done)
         {
             waiter.Launch = null;
-            return await TakeLaunchedAsync(done).ConfigureAwait(false);
+            return await TakeLaunchedAsync(waiter, done).ConfigureAwait(false);
         }
 
         if (!await WaitForChangeAsync(pool, waiter.Launch, cancellationToken).ConfigureAwait(false))
@@ -116,27 +118,35 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
             return null;
         }
 
-        var popped = pool.PopIdle();
+        var popped = pool.PopIdle(forWaiter: true);
+        waiter.InPool = false;
         return await popped.TryActivateAsync().ConfigureAwait(false) ? Acquisition.Got(popped) : null;
     }
 
-    /// <summary>Counts the call as a waiter of its pool once (a retired pool is looked up again first).</summary>
+    /// <summary>
+    /// Counts the call as a waiter of its pool (again, after a container it was served turned out dead; a retired pool
+    /// is looked up again first), and once as queued on the executor.
+    /// </summary>
     private bool TryCount(Waiter waiter)
     {
-        if (waiter.Counted)
+        if (!waiter.InPool)
         {
-            return true;
+            if (!waiter.Pool.TryBeginWait())
+            {
+                waiter.Pool = pools.Get(waiter.Key, waiter.MemoryMB);
+                return false;
+            }
+
+            waiter.InPool = true;
         }
 
-        if (!waiter.Pool.TryBeginWait())
+        if (!waiter.Counted)
         {
-            waiter.Pool = pools.Get(waiter.Key);
-            return false;
+            waiter.Counted = true;
+            Interlocked.Increment(ref _waiting);
+            context.Metrics.Queued(1);
         }
 
-        waiter.Counted = true;
-        Interlocked.Increment(ref _waiting);
-        context.Metrics.Queued(1);
         return true;
     }
 
@@ -148,9 +158,13 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
             context.Background.Track(AdoptAsync(launch));
         }
 
-        if (waiter.Counted)
+        if (waiter.InPool)
         {
             waiter.Pool.EndWait();
+        }
+
+        if (waiter.Counted)
+        {
             Interlocked.Decrement(ref _waiting);
             context.Metrics.Queued(-1);
             pools.TryRetire(waiter.Pool);
@@ -163,7 +177,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
 
     private Launch? TryLaunch(FunctionPool pool, ResolvedCall call)
     {
-        switch (pool.TryReserveLaunch(context.Budget))
+        switch (pool.TryReserveLaunch(context.Budget, context.Starts))
         {
             case LaunchReservation.Reserved:
                 return launcher.Start(pool, call);
@@ -176,8 +190,11 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         }
     }
 
-    /// <summary>The call's own launch finished: its container, its start-up error, or <c>null</c> to keep looking.</summary>
-    private async Task<Acquisition?> TakeLaunchedAsync(Launch launch)
+    /// <summary>
+    /// The call's own launch finished: its container, its start-up error, or <c>null</c> to keep looking. Either way the
+    /// waiter stops waiting as the launch stops starting (one step, so the pool's demand stays balanced).
+    /// </summary>
+    private async Task<Acquisition?> TakeLaunchedAsync(Waiter waiter, Launch launch)
     {
         HotContainer container;
         try
@@ -192,6 +209,11 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         catch (OperationCanceledException) when (context.ShutdownToken.IsCancellationRequested)
         {
             return Acquisition.Failed(InvocationStatus.Error, CallOutcomes.ShuttingDown());
+        }
+        finally
+        {
+            launch.Pool.LaunchHandedOver(servedWaiter: waiter.InPool);
+            waiter.InPool = false;
         }
 
         if (container.TryTakeReady())
@@ -263,12 +285,24 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         {
             HotPoolLog.UnobservedLaunchFailure(context.Logger, launch.Pool.Key, ex);
         }
+        finally
+        {
+            // After the push: for a moment the container counts twice (idle and starting), never zero times.
+            launch.Pool.LaunchHandedOver(servedWaiter: false);
+        }
     }
 
-    /// <summary>The state of one call on the slow path: its pool (re-resolved if retired), its launch, whether counted.</summary>
-    private sealed class Waiter(FunctionKey key, FunctionPool pool)
+    /// <summary>
+    /// The state of one call on the slow path: its pool (re-resolved if retired), its launch, whether it counts as a
+    /// waiter of the pool (until served) and as queued on the executor (until it leaves).
+    /// </summary>
+    private sealed class Waiter(FunctionKey key, long memoryMB, FunctionPool pool)
     {
         public FunctionKey Key { get; } = key;
+
+        public long MemoryMB { get; } = memoryMB;
+
+        public bool InPool { get; set; }
 
         public FunctionPool Pool { get; set; } = pool;
 

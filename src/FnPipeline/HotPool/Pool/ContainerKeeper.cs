@@ -47,6 +47,13 @@ internal sealed class ContainerKeeper(HotPoolContext context, PoolRegistry pools
         pools.TryRetire(pool);
     }
 
+    /// <summary>A launch ended (ready or failed): its slot is free, so waiters held back by the slots look again.</summary>
+    public void LaunchEnded()
+    {
+        context.Starts.End();
+        pools.SignalWaiters();
+    }
+
     /// <summary>Aborts every running call (the drain timeout passed).</summary>
     public void AbortCalls(CallAbortReason reason)
     {

@@ -17,6 +17,12 @@ namespace FnPipeline.HotPool;
 /// already promised to a caller that is about to pop it, so the removal yields and the caller sees its state.
 /// </para>
 /// <para>
+/// Scaling: a container is launched only when the calls waiting for one (<see cref="Waiting"/>) outnumber the idle
+/// containers on the stack and the launches in flight (<see cref="Starting"/>). A waiter stops counting the moment it
+/// is served (it pops a container, or its own launch finishes) under the same lock that changes those counts, so a
+/// burst of N callers never makes more than N containers.
+/// </para>
+/// <para>
 /// A second bounded channel carries "capacity" signals: when any container anywhere is removed, pools with waiters
 /// get a signal so that a waiter blocked by a limit tries to launch again. Signals are hints (dropped when the
 /// channel is full, stale ones cost one retry); the waiter re-checks the limits itself.
@@ -30,6 +36,7 @@ internal sealed class FunctionPool
     private readonly Channel<byte> _capacitySignals;
     private int _live;
     private int _waiting;
+    private int _starting;
     private bool _retired;
 
     public FunctionPool(FunctionKey key, int maxContainers)
@@ -62,7 +69,11 @@ internal sealed class FunctionPool
     /// <summary>Containers of this function that are starting or running.</summary>
     public int Live => Volatile.Read(ref _live);
 
+    /// <summary>Calls waiting for a container of this function and not yet served.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Launches of this function in flight (or finished and not yet handed to their caller or the stack).</summary>
+    public int Starting => Volatile.Read(ref _starting);
 
     public int IdleCount
     {
@@ -78,11 +89,13 @@ internal sealed class FunctionPool
     public bool IsRetired => Volatile.Read(ref _retired);
 
     /// <summary>The fast path: the most recently idle container, if any, with no waiting and no allocation.</summary>
-    public bool TryTakeIdle([NotNullWhen(true)] out HotContainer? container)
+    /// <param name="container">The container taken.</param>
+    /// <param name="forWaiter">Whether the taker is a counted waiter, which stops waiting with it.</param>
+    public bool TryTakeIdle([NotNullWhen(true)] out HotContainer? container, bool forWaiter = false)
     {
         if (_idleTokens.Reader.TryRead(out _))
         {
-            container = PopIdle();
+            container = PopIdle(forWaiter);
             return true;
         }
 
@@ -95,12 +108,23 @@ internal sealed class FunctionPool
         _idleTokens.Reader.ReadAsync(cancellationToken);
 
     /// <summary>Pops the top of the stack; only valid while holding a token.</summary>
-    public HotContainer PopIdle()
+    /// <param name="forWaiter">The taker is a counted waiter: it stops waiting in the same step, so the demand stays balanced.</param>
+    public HotContainer PopIdle(bool forWaiter = false)
     {
         lock (_gate)
         {
             var top = _idle[^1];
             _idle.RemoveAt(_idle.Count - 1);
+            if (forWaiter)
+            {
+                _waiting--;
+            }
+            else
+            {
+                // A caller that never waited took a container a waiter may have counted on: let it look again.
+                SignalIfUnderServed();
+            }
+
             return top;
         }
     }
@@ -149,14 +173,22 @@ internal sealed class FunctionPool
         }
     }
 
-    /// <summary>Reserves a place for a new container in this function's limit, then the executor's.</summary>
-    public LaunchReservation TryReserveLaunch(ContainerBudget budget)
+    /// <summary>
+    /// Reserves a launch when the waiting calls outnumber the idle and starting containers: a place in this function's
+    /// limit, then in the executor's, then a launch slot.
+    /// </summary>
+    public LaunchReservation TryReserveLaunch(ContainerBudget budget, LaunchSlots starts)
     {
         lock (_gate)
         {
             if (_retired)
             {
                 return LaunchReservation.Retired;
+            }
+
+            if (_waiting <= _idle.Count + _starting)
+            {
+                return LaunchReservation.NotNeeded;
             }
 
             if (_live >= MaxContainers)
@@ -169,8 +201,34 @@ internal sealed class FunctionPool
                 return LaunchReservation.ExecutorFull;
             }
 
+            if (!starts.TryBegin())
+            {
+                // A launch is in flight: its end signals every waiting pool.
+                budget.Release();
+                return LaunchReservation.StartsFull;
+            }
+
             _live++;
+            _starting++;
             return LaunchReservation.Reserved;
+        }
+    }
+
+    /// <summary>
+    /// A launch was handed over: to its waiting caller (<paramref name="servedWaiter"/>, which stops waiting in the
+    /// same step), to the stack (after it was pushed), or it failed.
+    /// </summary>
+    public void LaunchHandedOver(bool servedWaiter)
+    {
+        lock (_gate)
+        {
+            _starting--;
+            if (servedWaiter)
+            {
+                _waiting--;
+            }
+
+            SignalIfUnderServed();
         }
     }
 
@@ -217,6 +275,15 @@ internal sealed class FunctionPool
             }
 
             return _retired;
+        }
+    }
+
+    /// <summary>Under the lock: wakes a waiter when the waiting calls outnumber the idle and starting containers.</summary>
+    private void SignalIfUnderServed()
+    {
+        if (_waiting > _idle.Count + _starting)
+        {
+            SignalCapacity();
         }
     }
 

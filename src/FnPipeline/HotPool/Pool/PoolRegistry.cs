@@ -6,17 +6,19 @@ namespace FnPipeline.HotPool;
 /// <summary>
 /// The function pools by key. Pools that end up with no container and no waiter are retired and dropped, so that a
 /// long-running executor does not keep one per configuration it ever saw; a caller holding a retired pool looks
-/// the key up again.
+/// the key up again. A new pool's cap is the configured one, else derived from the machine and the function's memory.
 /// </summary>
-internal sealed class PoolRegistry(int maxContainersPerFunction, ILogger logger)
+internal sealed class PoolRegistry(HotPoolSettings settings, ILogger logger)
 {
     private const int EvictionAttempts = 3;
     private readonly ConcurrentDictionary<FunctionKey, FunctionPool> _pools = new();
 
     public int Count => _pools.Count;
 
-    public FunctionPool Get(FunctionKey key) =>
-        _pools.TryGetValue(key, out var pool) && !pool.IsRetired ? pool : GetSlow(key);
+    /// <param name="key">The function.</param>
+    /// <param name="memoryMB">Its containers' memory limit (part of the key), for its default cap.</param>
+    public FunctionPool Get(FunctionKey key, long memoryMB) =>
+        _pools.TryGetValue(key, out var pool) && !pool.IsRetired ? pool : GetSlow(key, memoryMB);
 
     public void TryRetire(FunctionPool pool)
     {
@@ -73,11 +75,11 @@ internal sealed class PoolRegistry(int maxContainersPerFunction, ILogger logger)
         return false;
     }
 
-    private FunctionPool GetSlow(FunctionKey key)
+    private FunctionPool GetSlow(FunctionKey key, long memoryMB)
     {
         while (true)
         {
-            var pool = _pools.GetOrAdd(key, static (k, max) => new FunctionPool(k, max), maxContainersPerFunction);
+            var pool = _pools.GetOrAdd(key, static (k, max) => new FunctionPool(k, max), settings.ContainersPerFunction(memoryMB));
             if (!pool.IsRetired)
             {
                 return pool;
