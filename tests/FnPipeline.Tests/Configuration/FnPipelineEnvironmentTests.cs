@@ -30,6 +30,22 @@ public sealed class FnPipelineEnvironmentTests
     }
 
     [Fact]
+    public void Apply_HotScaling_NumbersOrEmptyForTheMachinesDefault()
+    {
+        var set = new Dictionary<string, string> { ["FNPIPELINE_HOT_MAX_PER_FUNCTION"] = "6", ["FNPIPELINE_HOT_MAX_CONCURRENT_STARTS"] = "3" };
+        var empty = new Dictionary<string, string> { ["FNPIPELINE_HOT_MAX_PER_FUNCTION"] = "", ["FNPIPELINE_HOT_MAX_CONCURRENT_STARTS"] = "" };
+
+        var configured = FnPipelineEnvironment.Apply(new FnPipelineOptions(), set.GetValueOrDefault);
+        var derived = FnPipelineEnvironment.Apply(new FnPipelineOptions { Hot = { MaxContainersPerFunction = 9 } }, empty.GetValueOrDefault);
+
+        (configured.Hot.MaxContainersPerFunction, configured.Hot.MaxConcurrentStarts).ShouldBe((6, 3));
+        (derived.Hot.MaxContainersPerFunction, derived.Hot.MaxConcurrentStarts).ShouldBe((null, null));
+        Should.Throw<FormatException>(() => FnPipelineEnvironment.Apply(
+            new FnPipelineOptions(), new Dictionary<string, string> { ["FNPIPELINE_HOT_MAX_CONCURRENT_STARTS"] = "two" }.GetValueOrDefault))
+            .Message.ShouldBe("FNPIPELINE_HOT_MAX_CONCURRENT_STARTS='two': not an integer");
+    }
+
+    [Fact]
     public void Apply_RemovalDrainTimeout()
     {
         var env = new Dictionary<string, string> { ["FNPIPELINE_REMOVAL_DRAIN_TIMEOUT_MS"] = "2500" };

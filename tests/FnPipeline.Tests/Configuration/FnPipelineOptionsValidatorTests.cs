@@ -53,6 +53,25 @@ public sealed class FnPipelineOptionsValidatorTests
         ]);
     }
 
+    [Fact]
+    public void Validate_HotScalingOutOfRange_NamesTheOptionsAndTheLimits()
+    {
+        var options = new FnPipelineOptions();
+        options.Hot.MaxContainersPerFunction = 0;
+        options.Hot.MaxConcurrentStarts = 0;
+
+        var result = new FnPipelineOptionsValidator().Validate(null, options);
+
+        result.Failures.ShouldBe(
+        [
+            "The field Hot.MaxContainersPerFunction must be between 1 and 10000.",
+            "The field Hot.MaxConcurrentStarts must be between 1 and 1024.",
+        ]);
+        options.Hot.MaxContainersPerFunction = null;
+        options.Hot.MaxConcurrentStarts = null;
+        new FnPipelineOptionsValidator().Validate(null, options).Succeeded.ShouldBeTrue("null: derived from the machine");
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(3_600_001)]

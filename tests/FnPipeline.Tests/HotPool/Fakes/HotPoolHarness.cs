@@ -12,14 +12,16 @@ namespace FnPipeline.Tests.HotPool.Fakes;
 /// </summary>
 internal sealed class HotPoolHarness : IAsyncDisposable
 {
-    private HotPoolHarness(FnPipelineOptions options, TimeProvider time, IMeterFactory? meterFactory)
+    private HotPoolHarness(FnPipelineOptions options, TimeProvider time, IMeterFactory? meterFactory, MachineCapacity? machine)
     {
         Options = options;
         Time = time;
         Driver = new FakeContainerDriver(time, Logs);
         Metrics = new FnPipelineMetrics(meterFactory);
         Settings = ExecutorSettings.Resolve(options);
-        Dispatcher = HotCallDispatcher.Create(Driver, Settings.Hot, new ContainerSpecFactory(Settings), Metrics, time, Logs);
+        // The machine the pool's defaults come from: this one, unless the test names one.
+        var hot = machine is { } m ? Settings.Hot with { Machine = m } : Settings.Hot;
+        Dispatcher = HotCallDispatcher.Create(Driver, hot, new ContainerSpecFactory(Settings), Metrics, time, Logs);
     }
 
     public FnPipelineOptions Options { get; }
@@ -41,7 +43,8 @@ internal sealed class HotPoolHarness : IAsyncDisposable
 
     public string BaseDirectory => Options.Hot.SocketBaseDirectory!;
 
-    public static HotPoolHarness Create(Action<FnPipelineOptions>? configure = null, TimeProvider? time = null, IMeterFactory? meterFactory = null)
+    public static HotPoolHarness Create(
+        Action<FnPipelineOptions>? configure = null, TimeProvider? time = null, IMeterFactory? meterFactory = null, MachineCapacity? machine = null)
     {
         var baseDirectory = Path.Join("/tmp", "fnpu-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(baseDirectory);
@@ -49,7 +52,7 @@ internal sealed class HotPoolHarness : IAsyncDisposable
         options.Hot.SocketBaseDirectory = baseDirectory;
         options.Hot.StartTimeout = TimeSpan.FromSeconds(5);
         configure?.Invoke(options);
-        return new HotPoolHarness(options, time ?? TimeProvider.System, meterFactory);
+        return new HotPoolHarness(options, time ?? TimeProvider.System, meterFactory, machine);
     }
 
     public static HotPoolHarness CreateWithFakeTime(Action<FnPipelineOptions>? configure = null) =>
