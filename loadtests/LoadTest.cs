@@ -28,6 +28,11 @@ internal static class LoadTest
             return await Faults.FaultStorm.RunAsync(settings, cancellationToken);
         }
 
+        if (settings.Scenario == Scaling.ScalingSweep.Name)
+        {
+            return await Scaling.ScalingSweep.RunAsync(settings, cancellationToken);
+        }
+
         var output = Console.Out;
         ExecutorTarget target;
         try
@@ -125,7 +130,7 @@ internal static class LoadTest
         return (await RunPassAsync(CreateScenario(settings, bare, calls), bare.Name, simulation, settings, output, cancellationToken), note);
     }
 
-    private static async Task<PhaseRun> RunPassAsync(
+    internal static async Task<PhaseRun> RunPassAsync(
         IScenario scenario,
         string paths,
         LoadSimulation simulation,

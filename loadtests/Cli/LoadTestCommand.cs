@@ -12,7 +12,7 @@ internal static class LoadTestCommand
     {
         var scenario = new Option<string>("--scenario", "-s")
         {
-            Description = "Scenario: cold-echo, hot-echo, mixed, burst or faults.",
+            Description = "Scenario: cold-echo, hot-echo, mixed, burst, faults or hot-scale.",
             DefaultValueFactory = _ => "hot-echo",
         };
         scenario.AcceptOnlyFromAmong(RunSettings.Scenarios);
@@ -50,11 +50,16 @@ internal static class LoadTestCommand
             }
         });
         var startBound = Duration("--start-bound", "faults: time allowed for getting a call to a running function (part of each call's bound).", TimeSpan.FromSeconds(10));
+        var levels = new Option<int[]>("--levels")
+        {
+            Description = "hot-scale: concurrency levels of the sweep, comma-separated (default 1,4,16,64).",
+            CustomParser = result => ParseLevels(result),
+        };
         var slack = Duration("--slack", "faults: time allowed past a call's timeout and start bound before it counts as a hang.", TimeSpan.FromSeconds(5));
 
         var command = new RootCommand("FnPipeline load tests: scenarios under a closed or open load model, with markdown, JSON and HTML reports.")
         {
-            scenario, rate, concurrency, duration, warmup, output, driver, payload, timeout, maxInFlight, hotShare, noBaseline, calls, labels, startBound, slack,
+            scenario, rate, concurrency, duration, warmup, output, driver, payload, timeout, maxInFlight, hotShare, noBaseline, calls, labels, startBound, slack, levels,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -77,6 +82,7 @@ internal static class LoadTestCommand
                 Labels = (result.GetValue(labels) ?? []).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal),
                 StartBound = result.GetValue(startBound),
                 Slack = result.GetValue(slack),
+                Levels = result.GetValue(levels) is { Length: > 0 } chosen ? chosen : [1, 4, 16, 64],
             };
             var problems = settings.Validate();
             if (problems.Count > 0)
@@ -114,6 +120,23 @@ internal static class LoadTestCommand
 
         result.AddError($"'{text}' is not a duration (e.g. 30s, 500ms, 2m, 1m30s).");
         return default;
+    }
+
+    private static int[] ParseLevels(ArgumentResult result)
+    {
+        var levels = new List<int>();
+        foreach (var part in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var level))
+            {
+                result.AddError($"--levels: '{part}' is not a number of callers.");
+                return [];
+            }
+
+            levels.Add(level);
+        }
+
+        return [.. levels];
     }
 
     private static string ProjectDirectory() =>

@@ -18,7 +18,10 @@ internal sealed record RunSettings(
     bool Baseline,
     string OutputDirectory)
 {
-    public static readonly string[] Scenarios = ["cold-echo", "hot-echo", "mixed", "burst", "faults"];
+    public static readonly string[] Scenarios = ["cold-echo", "hot-echo", "mixed", "burst", "faults", "hot-scale"];
+
+    /// <summary>hot-scale: the concurrency levels of the sweep, one fresh executor each.</summary>
+    public IReadOnlyList<int> Levels { get; init; } = [1, 4, 16, 64];
 
     /// <summary>faults: calls in all (the storm is bounded by calls, not by time).</summary>
     public int Calls { get; init; } = 200;
@@ -76,6 +79,11 @@ internal sealed record RunSettings(
             ValidateFaults(problems);
         }
 
+        if (Scenario == "hot-scale")
+        {
+            ValidateSweep(problems);
+        }
+
         return problems;
     }
 
@@ -99,6 +107,24 @@ internal sealed record RunSettings(
         if (StartBound <= TimeSpan.Zero || Slack < TimeSpan.Zero)
         {
             problems.Add("--start-bound must be positive and --slack 0 or more.");
+        }
+    }
+
+    private void ValidateSweep(List<string> problems)
+    {
+        if (Rate is not null || Concurrency is not null)
+        {
+            problems.Add("hot-scale sweeps closed-model concurrency levels: give --levels (e.g. 1,4,16,64), not --rate or --concurrency.");
+        }
+
+        if (Driver != DriverKind.Docker)
+        {
+            problems.Add("hot-scale counts containers on the engine: it needs --driver docker.");
+        }
+
+        if (Levels.Count == 0 || Levels.Any(l => l is < 1 or > 10_000))
+        {
+            problems.Add("--levels must list concurrency levels between 1 and 10000.");
         }
     }
 
