@@ -10,8 +10,8 @@ using FnPipeline.Cli.Tests.Infrastructure;
 namespace FnPipeline.Cli.Tests.Packaging;
 
 /// <summary>
-/// The packages as a new user gets them: <c>dotnet pack</c> of the solution into a folder feed makes the library and the
-/// tool and nothing else; a fresh console app restores <c>FnPipeline</c> from the .nupkg, is configured only from
+/// The packages as a new user gets them: <c>dotnet pack</c> of the solution into a folder feed makes the library, the fleet
+/// package and the tool, and nothing else; a fresh console app restores <c>FnPipeline</c> from the .nupkg, is configured only from
 /// appsettings.json (Generic Host + <c>AddFnPipeline(section)</c>) and runs a cold and a hot call on the engine; the
 /// <c>fnpipe</c> tool installs from the same feed and runs a call.
 /// </summary>
@@ -41,6 +41,8 @@ public sealed partial class PackageInstallTests : IDisposable
             $"FnPipeline.{_version}.snupkg",
             $"FnPipeline.Cli.{_version}.nupkg",
             $"FnPipeline.Cli.{_version}.snupkg",
+            $"FnPipeline.Fleet.{_version}.nupkg",
+            $"FnPipeline.Fleet.{_version}.snupkg",
         ]);
 
         var app = Path.Combine(_work, "app");
