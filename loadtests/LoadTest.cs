@@ -33,6 +33,11 @@ internal static class LoadTest
             return await Scaling.ScalingSweep.RunAsync(settings, cancellationToken);
         }
 
+        if (settings.Scenario == Floor.FloorScenario.Name)
+        {
+            return await Floor.FloorScenario.RunAsync(settings, cancellationToken);
+        }
+
         var output = Console.Out;
         ExecutorTarget target;
         try

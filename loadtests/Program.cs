@@ -8,7 +8,10 @@ namespace FnPipeline.LoadTests;
 /// </summary>
 internal static class Program
 {
-    public static Task<int> Main(string[] args) => args is [Serve.ServeStartCommand.Name, .. var rest]
-        ? Serve.ServeStartCommand.Create().Parse(rest).InvokeAsync()
-        : LoadTestCommand.Create(LoadTest.RunAsync).Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => args switch
+    {
+        [Serve.ServeStartCommand.Name, .. var rest] => Serve.ServeStartCommand.Create().Parse(rest).InvokeAsync(),
+        [Floor.FloorServer.Argument, var url] => Floor.FloorServer.RunAsync(url),
+        _ => LoadTestCommand.Create(LoadTest.RunAsync).Parse(args).InvokeAsync(),
+    };
 }

@@ -12,7 +12,7 @@ internal static class LoadTestCommand
     {
         var scenario = new Option<string>("--scenario", "-s")
         {
-            Description = "Scenario: cold-echo, hot-echo, mixed, burst, faults or hot-scale.",
+            Description = "Scenario: cold-echo, hot-echo, mixed, burst, faults, hot-scale or floor.",
             DefaultValueFactory = _ => "hot-echo",
         };
         scenario.AcceptOnlyFromAmong(RunSettings.Scenarios);
@@ -31,7 +31,7 @@ internal static class LoadTestCommand
             DefaultValueFactory = _ => "docker",
         };
         driver.AcceptOnlyFromAmong("docker", "fake");
-        var payload = new Option<int>("--payload") { Description = "Input bytes per call (echoed back).", DefaultValueFactory = _ => 1024 };
+        var payload = new Option<int?>("--payload") { Description = "Input bytes per call (echoed back); default 1024, floor 100." };
         var timeout = Duration("--timeout", "Client-side timeout per call.", TimeSpan.FromSeconds(30));
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Open model: most calls in flight; due calls past it count as not started.", DefaultValueFactory = _ => 1000 };
         var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the baseline pass (the same load the bare way, for the ratios)." };
@@ -71,7 +71,7 @@ internal static class LoadTestCommand
                 result.GetValue(warmup),
                 result.GetValue(duration),
                 result.GetValue(driver) == "fake" ? DriverKind.Fake : DriverKind.Docker,
-                result.GetValue(payload),
+                result.GetValue(payload) ?? (name == Floor.FloorScenario.Name ? Floor.FloorScenario.DefaultPayloadBytes : 1024),
                 result.GetValue(timeout),
                 result.GetValue(maxInFlight),
                 result.GetValue(hotShare),
