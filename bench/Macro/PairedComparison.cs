@@ -20,6 +20,8 @@ internal static partial class PairedComparison
     private const int ThroughputWarmupRounds = 1;
     private const int HotRounds = 3000;
     private const int HotWarmupRounds = 300;
+    private const int PreForkSize = 8;
+    private const int PreForkCallers = 8;
 
     public static int Run(EngineProbe? probe, TextWriter output)
     {
@@ -38,6 +40,8 @@ internal static partial class PairedComparison
             failed |= !Section(report, output, $"Cold throughput, {callers} callers (batches of {ColdThroughputBenchmark.CallsPerBatch} calls)", probe.ReasonFor(typeof(ColdThroughputBenchmark)), o => ColdThroughputAsync(callers));
         }
 
+        failed |= !Section(report, output, $"Cold call with the pre-fork pool ({PreForkSize} placeholders)", probe.ReasonFor(typeof(ColdCallBenchmark)), o => PreForkAsync(callers: 1));
+        failed |= !Section(report, output, $"Cold throughput with the pre-fork pool, {PreForkCallers} callers (batches of {ColdThroughputBenchmark.CallsPerBatch} calls)", probe.ReasonFor(typeof(ColdThroughputBenchmark)), o => PreForkAsync(PreForkCallers));
         failed |= !Section(report, output, "Hot call (testfn http-stream echo, 1 KB)", probe.ReasonFor(typeof(HotCallBenchmark)), HotAsync);
         failed |= !Section(report, output, "New hot container, first call (testfn, 1 KB)", probe.ReasonFor(typeof(HotCallBenchmark)), HotStartAsync);
         var path = Path.Combine(BenchPaths.ResultsDirectory, "paired-report.md");
@@ -132,6 +136,49 @@ internal static partial class PairedComparison
         finally
         {
             await BenchEngine.DisposeExecutorAsync(executor);
+        }
+    }
+
+    /// <summary>
+    /// Bare Docker.DotNet [baseline], the executor with its defaults (<c>--network none</c>) and the executor with the
+    /// pre-fork pool on (cold containers join a running placeholder's network namespace), interleaved. One caller:
+    /// a call's latency; more: batches of concurrent calls, figures per call.
+    /// </summary>
+    private static async Task<Sides> PreForkAsync(int callers)
+    {
+        var payload = BenchEngine.Payload(1024);
+        using var client = BenchEngine.CreateDockerClient();
+        var bare = new BareDockerCall(client, BenchEngine.BenchLabel);
+        var plain = BenchEngine.CreateExecutor("pfplain");
+        var preFork = BenchEngine.CreateExecutor("pfpool", o => o.PreForkPool.Size = PreForkSize);
+        try
+        {
+            var call = BenchEngine.ColdCall(payload);
+            await preFork.StartAsync();
+            Func<FnExecutor, Func<Task>> echo = executor => async () =>
+            {
+                using var result = await executor.InvokeAsync(call);
+                BenchEngine.EnsureEcho(result, payload.Length);
+            };
+            Func<Task>[] single = [() => bare.EchoAsync(payload), echo(plain), echo(preFork)];
+            var names = new[] { "(a) bare Docker.DotNet", "FnExecutor (network none)", "FnExecutor + pre-fork pool" };
+            if (callers == 1)
+            {
+                var sides = new Sides("ms", names);
+                await RoundsAsync(sides, single, ColdRounds, ColdWarmupRounds, 1e3);
+                return sides;
+            }
+
+            const int batch = ColdThroughputBenchmark.CallsPerBatch;
+            var batches = new Sides("ms per call", names, showRate: true);
+            Func<Task>[] calls = [.. single.Select(one => (Func<Task>)(() => BenchEngine.RunCallersAsync(callers, batch / callers, one)))];
+            await RoundsAsync(batches, calls, ThroughputRounds, ThroughputWarmupRounds, 1e3 / batch);
+            return batches;
+        }
+        finally
+        {
+            await BenchEngine.DisposeExecutorAsync(preFork);
+            await BenchEngine.DisposeExecutorAsync(plain);
         }
     }
 

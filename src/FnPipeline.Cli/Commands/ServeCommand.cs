@@ -45,7 +45,7 @@ internal static class ServeCommand
         });
         var logLevel = new Option<LogLevel>("--log-level")
         {
-            Description = "Log level on stderr: Trace, Debug, Information, Warning, Error, None. Default Information (one line per call).",
+            Description = "Log level on stderr: Trace, Debug, Information, Warning, Error, None. Default Information (one line per failed call; Debug adds one per successful call).",
             DefaultValueFactory = _ => LogLevel.Information,
         };
 

@@ -141,9 +141,10 @@ internal sealed class FunctionEndpoints(
         }
 
         metrics.Request(route, response.StatusCode);
-        if (logger.IsEnabled(LogLevel.Information))
+        var level = GatewayLog.AnsweredLevel(response.StatusCode);
+        if (logger.IsEnabled(level))
         {
-            GatewayLog.CallAnswered(logger, context.Request.Method, context.Request.Path.Value ?? "", response.StatusCode, result.CallId, total.TotalMilliseconds, result.Error?.Message ?? "");
+            GatewayLog.CallAnswered(logger, level, context.Request.Method, context.Request.Path.Value ?? "", response.StatusCode, result.CallId, total.TotalMilliseconds, result.Error?.Message ?? "");
         }
     }
 

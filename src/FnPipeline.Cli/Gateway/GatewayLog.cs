@@ -9,9 +9,16 @@ internal static partial class GatewayLog
         Message = "Gateway listening on {Addresses} with {FunctionCount} function(s) from {FunctionsFile}")]
     public static partial void Listening(ILogger logger, string addresses, int functionCount, string functionsFile);
 
-    [LoggerMessage(EventId = 501, EventName = "CallAnswered", Level = LogLevel.Information,
+    /// <summary>
+    /// One line per answered call: Information for a failed call (status 400 and up), Debug for a successful one. A
+    /// console line per success cost about a quarter of the gateway's CPU at a few thousand calls/s (docs/performance.md).
+    /// </summary>
+    [LoggerMessage(EventId = 501, EventName = "CallAnswered",
         Message = "{Method} {Path} -> {StatusCode} (call {CallId}, {ElapsedMs:F1} ms) {Error}")]
-    public static partial void CallAnswered(ILogger logger, string method, string path, int statusCode, string callId, double elapsedMs, string? error);
+    public static partial void CallAnswered(ILogger logger, LogLevel level, string method, string path, int statusCode, string callId, double elapsedMs, string? error);
+
+    /// <summary>The level of a call's <see cref="CallAnswered"/> line.</summary>
+    public static LogLevel AnsweredLevel(int statusCode) => statusCode >= 400 ? LogLevel.Information : LogLevel.Debug;
 
     [LoggerMessage(EventId = 502, EventName = "RequestRefused", Level = LogLevel.Information,
         Message = "{Method} {Path} -> {StatusCode}: {Reason}")]
