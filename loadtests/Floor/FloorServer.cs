@@ -18,12 +18,7 @@ internal static class FloorServer
 
     public static async Task<int> RunAsync(string url)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls(url);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-        builder.Logging.ClearProviders();
-        await using var app = builder.Build();
-        app.MapPost("/echo", EchoAsync);
+        await using var app = Build(url);
         await app.StartAsync();
         foreach (var address in app.Urls)
         {
@@ -32,6 +27,18 @@ internal static class FloorServer
 
         await app.WaitForShutdownAsync();
         return 0;
+    }
+
+    /// <summary>The echo server on <paramref name="url"/> (port 0: a free one), not started.</summary>
+    public static WebApplication Build(string url)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapPost("/echo", EchoAsync);
+        return app;
     }
 
     private static async Task EchoAsync(HttpContext context)

@@ -49,6 +49,11 @@ internal static class GatewayHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
 
+        // ASP.NET Core's hosting starts an Activity (and a log scope) for every request as long as this category logs at
+        // any level, even when nothing listens to the spans; its lines are request start/finish (Information and Debug).
+        // Off, a request gets an Activity only when traces are exported (docs/performance.md, HTTP floor).
+        builder.Logging.AddFilter(AspNetCoreHostingDiagnostics, LogLevel.None);
+
         // The standard console settings apply (Logging:Console:FormatterName json, simple or systemd, e.g. the
         // environment variable Logging__Console__FormatterName=json); without one, single-line simple. The host's
         // defaults configure the simple formatter after the configuration is bound (ClearProviders keeps that), so
@@ -108,6 +113,9 @@ internal static class GatewayHost
 
     /// <summary>The OpenTelemetry resource's <c>service.name</c> of the gateway's traces and metrics.</summary>
     public const string ServiceName = "fnpipe";
+
+    /// <summary>The log category of ASP.NET Core's per-request hosting diagnostics.</summary>
+    private const string AspNetCoreHostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     /// <summary>The activity source of ASP.NET Core's hosting (one span per request).</summary>
     private const string AspNetCoreActivitySource = "Microsoft.AspNetCore";

@@ -62,6 +62,24 @@ public sealed class GatewayFunctionLogTests(GatewayFixture fixture) : IClassFixt
         }
     }
 
+    [Fact]
+    public async Task SuccessfulCall_HasNoLineAtTheDefaultLevel_AFailedCallHasOne()
+    {
+        using var ok = await fixture.Gateway.Client.PostAsync("/invoke/hot-echo", new StringContent("quiet"));
+        ok.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var okId = ok.Headers.GetValues("Fn-Call-Id").Single();
+
+        using var failed = await fixture.Gateway.Client.PostAsync("/invoke/echo", new StringContent("!bogus\n"));
+        failed.StatusCode.ShouldBe(HttpStatusCode.BadGateway);
+        var failedId = failed.Headers.GetValues("Fn-Call-Id").Single();
+
+        // The console logger writes its queue in order: once the failure's line is out, a line for the success
+        // (answered before the failure was even sent) would be out too.
+        var line = await LogLineAsync(fixture.Gateway, l => l.Contains($"(call {failedId},", StringComparison.Ordinal));
+        line.ShouldContain("info: FnPipeline.Cli.Gateway.FunctionEndpoints[501] POST /invoke/echo -> 502");
+        fixture.Gateway.Stderr.ShouldNotContain(okId);
+    }
+
     /// <summary>Waits (generously: the console logger writes from its own queue) for a logged line that matches.</summary>
     private static async Task<string> LogLineAsync(GatewayProcess gateway, Func<string, bool> match)
     {
@@ -82,6 +100,19 @@ public sealed class GatewayFunctionLogTests(GatewayFixture fixture) : IClassFixt
             await Task.Delay(100);
         }
     }
+}
+
+public sealed class GatewayCallLineLevelTests
+{
+    [Theory]
+    [InlineData(200, Microsoft.Extensions.Logging.LogLevel.Debug)]
+    [InlineData(204, Microsoft.Extensions.Logging.LogLevel.Debug)]
+    [InlineData(302, Microsoft.Extensions.Logging.LogLevel.Debug)]
+    [InlineData(400, Microsoft.Extensions.Logging.LogLevel.Information)]
+    [InlineData(502, Microsoft.Extensions.Logging.LogLevel.Information)]
+    [InlineData(503, Microsoft.Extensions.Logging.LogLevel.Information)]
+    public void SuccessIsDebug_FailureIsInformation(int statusCode, Microsoft.Extensions.Logging.LogLevel expected) =>
+        GatewayLog.AnsweredLevel(statusCode).ShouldBe(expected);
 }
 
 public sealed class GatewayStderrTailTests

@@ -153,6 +153,23 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
     }
 
     [Fact]
+    public async Task Invoke_HttpStream_WithoutTraceExport_SendsNoTraceparentOfItsOwn_AndPassesTheCallersOn()
+    {
+        using var plain = await fixture.Gateway.Client.PostAsync("/invoke/hot-echo", new StringContent("!headers"));
+        plain.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var seen = await plain.Content.ReadAsStringAsync();
+        seen.ShouldContain("Fn-Call-Id: ");
+        seen.ShouldNotContain("traceparent", Case.Insensitive);
+
+        const string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/invoke/hot-echo") { Content = new StringContent("!headers") };
+        request.Headers.TryAddWithoutValidation("traceparent", traceparent);
+        using var traced = await fixture.Gateway.Client.SendAsync(request);
+        traced.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await traced.Content.ReadAsStringAsync()).ShouldContain($"traceparent: {traceparent}");
+    }
+
+    [Fact]
     public async Task Health_Is200WithTheEngineReachable()
     {
         using var response = await Client.GetAsync("/health");
