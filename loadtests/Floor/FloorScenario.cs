@@ -46,7 +46,7 @@ internal static class FloorScenario
             {
                 floor = await ServerProcess.StartAsync(typeof(FloorServer).Assembly.Location, [FloorServer.Argument, "http://127.0.0.1:0"], FloorServer.ListeningPrefix, cancellationToken);
                 gateway = await ServerProcess.StartAsync(
-                    Path.Combine(AppContext.BaseDirectory, "fnpipe.dll"),
+                    FnpipeDll,
                     ["serve", "--functions", functionsFile, "--urls", "http://127.0.0.1:0"],
                     "fnpipe: listening on ",
                     cancellationToken);
@@ -107,6 +107,11 @@ internal static class FloorScenario
             functions.Delete(recursive: true);
         }
     }
+
+    /// <summary>fnpipe.dll of the same configuration, built with the load tests (the project's metadata names it).</summary>
+    private static string FnpipeDll { get; } = typeof(FloorScenario).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+        .OfType<System.Reflection.AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "FnpipeDll").Value!;
 
     /// <summary>Gateway throughput over the floor's.</summary>
     public static double Ratio(IReadOnlyList<FloorSide> sides) => sides[0].OkPerSecond > 0 ? sides[1].OkPerSecond / sides[0].OkPerSecond : 0;
