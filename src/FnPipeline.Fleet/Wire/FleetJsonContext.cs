@@ -9,4 +9,5 @@ namespace FnPipeline.Fleet.Wire;
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(CallSpec))]
 [JsonSerializable(typeof(CallOutcome))]
+[JsonSerializable(typeof(FnPipeline.Fleet.Async.AsyncRecord))]
 internal sealed partial class FleetJsonContext : JsonSerializerContext;
