@@ -99,7 +99,11 @@ public sealed class AsyncCallClient : IAsyncDisposable
                 opts: new NatsJSPubOpts { MsgId = callId },
                 headers: headers,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
-            ack.EnsureSuccess();
+            if (!ack.Duplicate)
+            {
+                // A duplicate is a second submission of an accepted call id: accepted already, nothing to add.
+                ack.EnsureSuccess();
+            }
             await store.MarkPendingAsync(callId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NatsException && !cancellationToken.IsCancellationRequested)
@@ -223,7 +227,7 @@ public sealed class AsyncCallClient : IAsyncDisposable
     {
         null => new AsyncCallResult.NotFound(callId),
         { Record: { IsDone: true, Outcome: { } outcome } record } =>
-            new AsyncCallResult.Completed(callId, outcome.ToResult(stored.Output), outcome.NodeId, record.CompletedAt),
+            new AsyncCallResult.Completed(callId, outcome.ToResult(stored.Output), outcome.NodeId, record.CompletedAt, record.FailedRuns),
         { Record: var record } => new AsyncCallResult.Pending(callId, record.SubmittedAt, record.FailedRuns, record.LastError),
     };
 #pragma warning restore CA2000

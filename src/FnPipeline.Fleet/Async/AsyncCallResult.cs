@@ -3,8 +3,11 @@ namespace FnPipeline.Fleet.Async;
 /// <summary>What the fleet knows of an asynchronous call: <see cref="Completed"/>, <see cref="Pending"/> or <see cref="NotFound"/>.</summary>
 public abstract record AsyncCallResult(string CallId)
 {
-    /// <summary>The call ran (or failed for good) and its result is stored. Dispose it (or <see cref="Result"/>) when done.</summary>
-    public sealed record Completed(string CallId, InvocationResult Result, string? NodeId, DateTimeOffset? CompletedAt)
+    /// <summary>
+    /// The call ran (or failed for good) and its result is stored, by the node <paramref name="NodeId"/>, after
+    /// <paramref name="FailedRuns"/> retried runs. Dispose it (or <see cref="Result"/>) when done.
+    /// </summary>
+    public sealed record Completed(string CallId, InvocationResult Result, string? NodeId, DateTimeOffset? CompletedAt, int FailedRuns)
         : AsyncCallResult(CallId), IDisposable
     {
         /// <summary>Returns the result's pooled output buffer.</summary>

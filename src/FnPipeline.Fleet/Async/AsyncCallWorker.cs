@@ -151,6 +151,11 @@ internal sealed class AsyncCallWorker : IAsyncDisposable
             {
                 return;
             }
+            catch (ObjectDisposedException)
+            {
+                // The node's connection is gone (it stops): nothing more to pull.
+                return;
+            }
             catch (Exception e) when (e is NatsException or NatsJSException or TimeoutException)
             {
                 AsyncLog.PullFailed(_logger, NodeId, e);
