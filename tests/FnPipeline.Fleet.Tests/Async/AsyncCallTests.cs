@@ -2,20 +2,24 @@ using System.Net;
 using FnPipeline.Fleet.Async;
 using FnPipeline.Fleet.Wire;
 using FnPipeline.Testing.Engine;
+using FnPipeline.Testing.Fleet;
 using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
 
 namespace FnPipeline.Fleet.Tests.Async;
 
-/// <summary>Asynchronous calls on a real nats-server with JetStream, run by in-process nodes on the real engine.</summary>
+/// <summary>
+/// Asynchronous calls on the 3-server NATS cluster of scripts/fleet-up.sh, run by in-process nodes, each on its own
+/// node engine (node i on engine i).
+/// </summary>
 [Collection(AsyncCallsCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
-public sealed class AsyncCallTests(NatsServerFixture nats, EngineFixture engine)
+public sealed class AsyncCallTests
 {
     private static readonly TimeSpan ResultWait = TimeSpan.FromSeconds(90);
 
-    private AsyncTestFleet Fleet(FleetAsyncOptions? options = null, string? name = null) =>
-        new(nats, engine, options ?? new FleetAsyncOptions(), name);
+    private static AsyncTestFleet Fleet(FleetAsyncOptions? options = null, string? name = null) =>
+        new(options ?? new FleetAsyncOptions(), name);
 
     [Fact]
     public async Task SubmittedCall_IsPendingWithoutNodes_ThenItsResultIsRetrievable()
@@ -166,7 +170,7 @@ public sealed class AsyncCallTests(NatsServerFixture nats, EngineFixture engine)
     {
         await using var fleet = Fleet();
         await fleet.Client.GetResultAsync("warm-up");
-        await using var connection = FleetConnections.Create(new FleetOptions { Url = nats.Url, Fleet = fleet.Fleet });
+        await using var connection = FleetConnections.Create(new FleetOptions { Url = FleetFixture.NatsUrl, Fleet = fleet.Fleet });
         var bucket = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync(new FleetSubjects(fleet.Fleet).ResultsBucket);
         var store = new AsyncResultStore(bucket, TimeProvider.System);
         var callId = "twice-" + Guid.NewGuid().ToString("N")[..8];
@@ -266,14 +270,14 @@ public sealed class AsyncCallTests(NatsServerFixture nats, EngineFixture engine)
     public async Task CallLargerThanMaxPayload_IsRefused_NamingSizeAndLimit()
     {
         await using var fleet = Fleet();
-        var call = AsyncTestFleet.Call(new string('x', NatsServerFixture.MaxPayload));
+        var call = AsyncTestFleet.Call(new string('x', (int)FleetFixture.MaxPayload));
 
         var error = await Should.ThrowAsync<FleetPayloadTooLargeException>(() => fleet.Client.SubmitAsync(call));
 
-        error.Limit.ShouldBe(NatsServerFixture.MaxPayload);
-        error.Size.ShouldBeGreaterThan(NatsServerFixture.MaxPayload);
+        error.Limit.ShouldBe((int)FleetFixture.MaxPayload);
+        error.Size.ShouldBeGreaterThan((int)FleetFixture.MaxPayload);
         error.Message.ShouldContain("fnpipeline/testfn:latest");
-        error.Message.ShouldContain("max_payload of 1,048,576 bytes");
+        error.Message.ShouldContain("max_payload of 8,388,608 bytes");
     }
 
     private static FunctionCall CountingBusyboxCall(string runsDirectory) => AsyncTestFleet.Call("", TestImages.Busybox) with
@@ -282,9 +286,9 @@ public sealed class AsyncCallTests(NatsServerFixture nats, EngineFixture engine)
         Volumes = [new VolumeMount(runsDirectory, "/runs")],
     };
 
-    private async Task<ulong> StreamMessagesAsync(AsyncTestFleet fleet)
+    private static async Task<ulong> StreamMessagesAsync(AsyncTestFleet fleet)
     {
-        await using var connection = FleetConnections.Create(new FleetOptions { Url = nats.Url, Fleet = fleet.Fleet });
+        await using var connection = FleetConnections.Create(new FleetOptions { Url = FleetFixture.NatsUrl, Fleet = fleet.Fleet });
         var stream = await new NatsJSContext(connection).GetStreamAsync(new FleetSubjects(fleet.Fleet).AsyncStream);
         return (ulong)stream.Info.State.Messages;
     }

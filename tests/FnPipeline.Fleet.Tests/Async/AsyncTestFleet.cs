@@ -1,31 +1,30 @@
 using System.Collections.Concurrent;
 using FnPipeline.Fleet.Async;
 using FnPipeline.Testing.Engine;
+using FnPipeline.Testing.Fleet;
 using NATS.Client.Core;
 
 namespace FnPipeline.Fleet.Tests.Async;
 
 /// <summary>
-/// A fleet of in-process nodes for asynchronous-call tests: each node is its own NATS connection, its own
-/// <see cref="FnExecutor"/> on the run's engine (behind a <see cref="CountingExecutor"/>) and an
-/// <see cref="AsyncCallWorker"/>; the fleet's name is new per test, so tests share the server and nothing else.
+/// A fleet of in-process nodes for asynchronous-call tests on the NATS cluster of scripts/fleet-up.sh (replicas 3):
+/// node i is its own NATS connection, its own <see cref="FnExecutor"/> on node engine i (behind a
+/// <see cref="CountingExecutor"/>) and an <see cref="AsyncCallWorker"/>; the fleet's name is new per test, so tests
+/// share the cluster and nothing else.
 /// </summary>
 internal sealed class AsyncTestFleet : IAsyncDisposable
 {
     private readonly ConcurrentBag<TestNode> _nodes = [];
     private readonly HttpClient _callbacks = new();
 
-    public AsyncTestFleet(NatsServerFixture nats, EngineFixture engine, FleetAsyncOptions options, string? fleet = null)
+    public AsyncTestFleet(FleetAsyncOptions options, string? fleet = null)
     {
-        Nats = nats;
-        Engine = engine;
+        options.Replicas = 3;
         Options = options;
         Fleet = fleet ?? "t" + Guid.NewGuid().ToString("N")[..10];
-        Client = new AsyncCallClient(new FleetOptions { Url = nats.Url, Fleet = Fleet }, options);
+        Client = new AsyncCallClient(new FleetOptions { Url = FleetFixture.NatsUrl, Fleet = Fleet }, options);
     }
 
-    public NatsServerFixture Nats { get; }
-    public EngineFixture Engine { get; }
     public FleetAsyncOptions Options { get; }
     public string Fleet { get; }
     public AsyncCallClient Client { get; }
@@ -38,15 +37,16 @@ internal sealed class AsyncTestFleet : IAsyncDisposable
 
     public async Task<TestNode> StartNodeAsync(string nodeId, int capacity = 2, Action<CountingExecutor>? configure = null)
     {
+        var engine = FleetFixture.Nodes[_nodes.Count % FleetFixture.Nodes.Count];
         var inner = FnExecutor.Create(new FnPipelineOptions
         {
-            DockerEndpoint = Engine.Endpoint.ToString(),
+            DockerEndpoint = engine.Endpoint.ToString(),
             InstanceId = "as" + Guid.NewGuid().ToString("N")[..10],
             ReapOrphans = false,
         });
         var executor = new CountingExecutor(inner, Gauge);
         configure?.Invoke(executor);
-        var connection = FleetConnections.Create(new FleetOptions { Url = Nats.Url, Fleet = Fleet, ClientName = nodeId });
+        var connection = FleetConnections.Create(new FleetOptions { Url = FleetFixture.NatsUrl, Fleet = Fleet, ClientName = nodeId });
         var room = new FixedAsyncCallRoom(capacity);
         var worker = new AsyncCallWorker(connection, new FleetSubjects(Fleet), Options, executor, room, nodeId, _callbacks);
         var node = new TestNode(nodeId, connection, executor, worker, room);
