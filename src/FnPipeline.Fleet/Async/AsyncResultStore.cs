@@ -19,25 +19,20 @@ internal sealed class AsyncResultStore(INatsKVStore bucket, TimeProvider time)
     public async Task MarkPendingAsync(string callId, CancellationToken cancellationToken)
     {
         // A node may have stored the outcome between the publish and this: create-only keeps it.
-        await bucket.TryCreateAsync(callId, AsyncRecord.Pending(time.GetUtcNow()).ToBytes([]), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await KvWrites.TryWriteAsync(bucket, callId, AsyncRecord.Pending(time.GetUtcNow()).ToBytes([]), 0, $"pending.{callId}", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The record of <paramref name="callId"/> with its output and revision, or null when there is none.</summary>
     public async Task<StoredRecord?> GetAsync(string callId, CancellationToken cancellationToken)
     {
-        var entry = await bucket.TryGetEntryAsync<byte[]>(callId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!entry.Success)
-        {
-            return entry.Error is NatsKVKeyNotFoundException or NatsKVKeyDeletedException ? null : throw entry.Error;
-        }
-
-        if (entry.Value.Value is not { } value)
+        var read = await KvWrites.ReadAsync(bucket, callId, cancellationToken).ConfigureAwait(false);
+        if (read is not ({ } value, var revision))
         {
             return null;
         }
 
         var (record, body) = AsyncRecord.Parse(value);
-        return new StoredRecord(record, body.ToArray(), entry.Value.Revision);
+        return new StoredRecord(record, body.ToArray(), revision);
     }
 
     /// <summary>Stores the outcome; false when another run's outcome is already there (it stays).</summary>
@@ -60,11 +55,9 @@ internal sealed class AsyncResultStore(INatsKVStore bucket, TimeProvider time)
                 CompletedAt = time.GetUtcNow(),
                 Outcome = outcome,
             };
-            var bytes = done.ToBytes(output.Span);
-            var written = current is null
-                ? (await bucket.TryCreateAsync(callId, bytes, cancellationToken: cancellationToken).ConfigureAwait(false)).Success
-                : (await bucket.TryUpdateAsync(callId, bytes, current.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)).Success;
-            if (written)
+            // One message id for the call's one done transition: a second run's write is dropped as a duplicate.
+            var written = await KvWrites.TryWriteAsync(bucket, callId, done.ToBytes(output.Span), current?.Revision ?? 0, $"done.{callId}", cancellationToken).ConfigureAwait(false);
+            if (written is not null)
             {
                 return true;
             }
@@ -89,11 +82,8 @@ internal sealed class AsyncResultStore(INatsKVStore bucket, TimeProvider time)
                 FailedRuns = (current?.Record.FailedRuns ?? 0) + 1,
                 LastError = error,
             };
-            var bytes = pending.ToBytes([]);
-            var written = current is null
-                ? (await bucket.TryCreateAsync(callId, bytes, cancellationToken: cancellationToken).ConfigureAwait(false)).Success
-                : (await bucket.TryUpdateAsync(callId, bytes, current.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)).Success;
-            if (written)
+            var written = await KvWrites.TryWriteAsync(bucket, callId, pending.ToBytes([]), current?.Revision ?? 0, $"failed.{callId}.{current?.Revision ?? 0}", cancellationToken).ConfigureAwait(false);
+            if (written is not null)
             {
                 return pending.FailedRuns;
             }

@@ -6,7 +6,8 @@ namespace FnPipeline.Fleet.Async;
 
 /// <summary>
 /// The fleet-wide in-flight limit of a function: N lease keys <c>&lt;function key&gt;.&lt;0..N-1&gt;</c> in the limits
-/// bucket. A run takes a free one with a create-only write (or takes back its own after a redelivery), refreshes it
+/// bucket. A run takes a free one with a compare-and-set write (<see cref="KvWrites"/>; or takes back its own after a
+/// redelivery), refreshes it
 /// with every progress acknowledgement, and deletes it when done. The bucket's max age equals the ack wait: the lease of
 /// a node that died frees itself by the time the stream redelivers the call.
 /// </summary>
@@ -19,20 +20,19 @@ internal sealed class FunctionInFlightLimiter(INatsKVStore bucket)
         for (var slot = 0; slot < limit; slot++)
         {
             var key = functionKey + "." + slot.ToString(CultureInfo.InvariantCulture);
-            var created = await bucket.TryCreateAsync(key, value, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (created.Success)
+            var read = await KvWrites.ReadAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+            if (read is not var (holder, revision))
             {
-                return new Lease(bucket, key, value, created.Value);
+                continue;
             }
 
-            // A redelivered call finds the lease its earlier run held: it takes it over.
-            var entry = await bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (entry.Success && entry.Value.Value is { } holder && holder.AsSpan().SequenceEqual(value))
+            // A free slot (no entry, or a released one), or the lease this call's earlier run held (a redelivery).
+            if (holder is null || holder.AsSpan().SequenceEqual(value))
             {
-                var updated = await bucket.TryUpdateAsync(key, value, entry.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (updated.Success)
+                var written = await KvWrites.TryWriteAsync(bucket, key, value, revision, $"lease.{key}.{revision}", cancellationToken).ConfigureAwait(false);
+                if (written is { } newRevision)
                 {
-                    return new Lease(bucket, key, value, updated.Value);
+                    return new Lease(bucket, key, value, newRevision);
                 }
             }
         }
@@ -50,10 +50,10 @@ internal sealed class FunctionInFlightLimiter(INatsKVStore bucket)
         /// <summary>Rewrites the lease so that the bucket's max age starts again.</summary>
         public async Task RefreshAsync(CancellationToken cancellationToken)
         {
-            var updated = await bucket.TryUpdateAsync(key, value, Volatile.Read(ref _revision), cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (updated.Success)
+            var revision = Volatile.Read(ref _revision);
+            if (await KvWrites.TryWriteAsync(bucket, key, value, revision, $"lease.{key}.{revision}", cancellationToken).ConfigureAwait(false) is { } updated)
             {
-                Volatile.Write(ref _revision, updated.Value);
+                Volatile.Write(ref _revision, updated);
             }
         }
 

@@ -185,6 +185,55 @@ public sealed class AsyncCallTests
     }
 
     [Fact]
+    public async Task ConcurrentWrites_OnTheCluster_StoreOneOutcome_AndTakeOnlyTheLimitsLeases()
+    {
+        await using var fleet = Fleet();
+        await fleet.Client.GetResultAsync("warm-up");
+        var connections = FleetFixture.Servers.Select(s => FleetConnections.Create(new FleetOptions { Url = s.ClientUrl, Fleet = fleet.Fleet })).ToList();
+        try
+        {
+            var subjects = new FleetSubjects(fleet.Fleet);
+            var results = new List<AsyncResultStore>();
+            var limiters = new List<FunctionInFlightLimiter>();
+            foreach (var connection in connections)
+            {
+                var kv = new NatsKVContext(new NatsJSContext(connection));
+                results.Add(new AsyncResultStore(await kv.GetStoreAsync(subjects.ResultsBucket), TimeProvider.System));
+                limiters.Add(new FunctionInFlightLimiter(await kv.GetStoreAsync(AsyncProvisioning.LimitsBucket(subjects))));
+            }
+
+            for (var round = 0; round < 10; round++)
+            {
+                // One call completed by a run on each server at once (after a pending record, as a submission leaves it).
+                var callId = $"race-{round}-{Guid.NewGuid():N}"[..24];
+                await results[0].MarkPendingAsync(callId, default);
+                var stored = await Task.WhenAll(results.Select((store, i) =>
+                    store.CompleteAsync(callId, new CallOutcome { CallId = callId, NodeId = $"n{i}" }, ReadOnlyMemory<byte>.Empty, default)));
+                stored.Count(s => s).ShouldBe(1, $"round {round}: one outcome stored");
+
+                // Six calls race for a limit of two leases, then release them and race again (slots reused after a delete).
+                for (var pass = 0; pass < 2; pass++)
+                {
+                    var leases = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+                        limiters[i % limiters.Count].TryAcquireAsync($"fn{round}", 2, $"call{pass}-{i}", default)));
+                    leases.Count(l => l is not null).ShouldBe(2, $"round {round}, pass {pass}: two leases taken");
+                    foreach (var lease in leases.OfType<FunctionInFlightLimiter.Lease>())
+                    {
+                        await lease.ReleaseAsync(default);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Callback_IsPostedAfterTheResultIsStored_AndRetriedOn503()
     {
         await using var fleet = Fleet(new FleetAsyncOptions { RetryDelay = TimeSpan.FromMilliseconds(200) });
