@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using FnPipeline.Diagnostics;
 using FnPipeline.Driver;
 using FnPipeline.HotPool;
+using FnPipeline.Streaming;
 using FnPipeline.Lifecycle;
 using FnPipeline.Pipeline;
 using Microsoft.Extensions.Logging;
@@ -124,14 +125,62 @@ public sealed class FnExecutor : IFnExecutor, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<InvocationResult> InvokeAsync(FunctionCall functionCall, CancellationToken cancellationToken = default)
+    public Task<InvocationResult> InvokeAsync(FunctionCall functionCall, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(functionCall);
-        var call = functionCall;
-        FunctionCallValidator.ThrowIfInvalid(call);
+        FunctionCallValidator.ThrowIfInvalid(functionCall);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var callId = string.IsNullOrEmpty(call.CallId) ? Guid.CreateVersion7().ToString("N") : call.CallId;
-        var resolved = _settings.Calls.Resolve(call, callId);
+        return InvokeCoreAsync(Resolve(functionCall), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<StreamingInvocation> InvokeStreamingAsync(FunctionCall functionCall, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(functionCall);
+        FunctionCallValidator.ThrowIfInvalid(functionCall);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var resolved = Resolve(functionCall);
+        var streamer = new OutputStreamer(CallOutcomes.Subject(functionCall));
+        resolved.Streamer = streamer;
+
+        // The handle's own source: disposing a handle whose output was not read to its end cancels the call.
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var completion = RunStreamingAsync(resolved, streamer, cancellation.Token);
+        await Task.WhenAny(streamer.Head, completion).ConfigureAwait(false);
+        if (streamer.Head.IsCompleted)
+        {
+            return StreamingInvocation.Streaming(resolved.CallId, streamer.Head.Result, streamer.Reader, completion, cancellation);
+        }
+
+        // Ended before any output: the buffered result (an engine failure throws here, as from InvokeAsync).
+        cancellation.Dispose();
+        return StreamingInvocation.Ended(await completion.ConfigureAwait(false));
+    }
+
+    /// <summary>Runs a streaming call and ends its output with its outcome, so the reader sees the end only once it is known.</summary>
+    private async Task<InvocationResult> RunStreamingAsync(ResolvedCall resolved, OutputStreamer streamer, CancellationToken cancellationToken)
+    {
+        InvocationResult result;
+        try
+        {
+            result = await InvokeCoreAsync(resolved, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await streamer.CompleteAsync(new FnStreamException($"The call of {streamer.Subject} failed after its output began: {ex.Message}", ex)).ConfigureAwait(false);
+            throw;
+        }
+
+        await streamer.CompleteAsync(result.Error is { } error ? new FnStreamException(error, streamer.Subject) : null).ConfigureAwait(false);
+        return result;
+    }
+
+    private ResolvedCall Resolve(FunctionCall call) =>
+        _settings.Calls.Resolve(call, string.IsNullOrEmpty(call.CallId) ? Guid.CreateVersion7().ToString("N") : call.CallId);
+
+    private async Task<InvocationResult> InvokeCoreAsync(ResolvedCall resolved, CancellationToken cancellationToken)
+    {
+        var (call, callId) = (resolved.Call, resolved.CallId);
         using var activity = CallActivity.StartCall(call, callId);
         var started = _time.GetTimestamp();
         if (cancellationToken.IsCancellationRequested)

@@ -22,6 +22,21 @@ public interface IFnExecutor : IAsyncDisposable
     Task<InvocationResult> InvokeAsync(FunctionCall functionCall, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Runs one call and returns once its output began (or the call ended): the function's status and headers are known,
+    /// and <see cref="StreamingInvocation.Output"/> yields the output as the function produces it, through pooled
+    /// buffers with backpressure. The outcome (status, error, timings, stderr, exit code) is
+    /// <see cref="StreamingInvocation.Completion"/>. Errors, cancellation and engine failures before the output began are
+    /// answered as by <see cref="InvokeAsync"/>; a failure after it makes the output stream throw
+    /// <see cref="FnStreamException"/>. Stream the input with <see cref="CallInput.FromStream(Stream)"/>.
+    /// </summary>
+    /// <remarks>
+    /// The default implementation runs the buffered call and hands its result over as one piece (an executor that cannot
+    /// stream, e.g. a remote one, stays correct).
+    /// </remarks>
+    async Task<StreamingInvocation> InvokeStreamingAsync(FunctionCall functionCall, CancellationToken cancellationToken = default) =>
+        StreamingInvocation.Ended(await InvokeAsync(functionCall, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
     /// Reaches the engine and prepares it (version check, orphan reaping, image load, pre-fork pool). Optional: the first
     /// call does it. Having no result to carry it, a cancellation throws <see cref="OperationCanceledException"/> here; an
     /// engine failure throws <see cref="FnEngineException"/>.

@@ -3,11 +3,14 @@ namespace FnPipeline;
 /// <summary>The input of a call: bytes the caller already holds, or a stream read once while the call runs.</summary>
 public sealed class CallInput
 {
-    private CallInput(ReadOnlyMemory<byte> bytes, Stream? stream)
+    private CallInput(ReadOnlyMemory<byte> bytes, Stream? stream, long? declaredLength = null)
     {
         Bytes = bytes;
         Stream = stream;
+        _declaredLength = declaredLength;
     }
+
+    private readonly long? _declaredLength;
 
     /// <summary>An empty input.</summary>
     public static CallInput Empty { get; } = new(ReadOnlyMemory<byte>.Empty, null);
@@ -19,7 +22,7 @@ public sealed class CallInput
     public Stream? Stream { get; }
 
     /// <summary>The input length when known.</summary>
-    public long? Length => Stream is null ? Bytes.Length : Stream.CanSeek ? Stream.Length - Stream.Position : null;
+    public long? Length => Stream is null ? Bytes.Length : _declaredLength ?? (Stream.CanSeek ? Stream.Length - Stream.Position : null);
 
     /// <summary>Input from bytes.</summary>
     public static CallInput FromBytes(ReadOnlyMemory<byte> bytes) => new(bytes, null);
@@ -32,5 +35,17 @@ public sealed class CallInput
     {
         ArgumentNullException.ThrowIfNull(stream);
         return new(ReadOnlyMemory<byte>.Empty, stream);
+    }
+
+    /// <summary>
+    /// Input from a stream of a known length that cannot seek (e.g. a request body with a Content-Length): http-stream
+    /// calls send it with that Content-Length instead of chunked. The stream must yield exactly
+    /// <paramref name="length"/> bytes. The caller keeps ownership of the stream.
+    /// </summary>
+    public static CallInput FromStream(Stream stream, long length)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return new(ReadOnlyMemory<byte>.Empty, stream, length);
     }
 }

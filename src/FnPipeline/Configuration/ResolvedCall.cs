@@ -28,4 +28,7 @@ internal sealed class ResolvedCall(FunctionCall call, string callId)
 
     /// <summary>Hot containers only: idle time before the container is removed.</summary>
     public required TimeSpan IdleTimeout { get; init; }
+
+    /// <summary>Set for a streaming call: the lane writes the output here as it comes instead of buffering it.</summary>
+    public Streaming.OutputStreamer? Streamer { get; set; }
 }

@@ -148,14 +148,18 @@ internal sealed class OutputPump
                     return;
                 }
 
-                var chunk = buffer.AsSpan(0, result.Count);
                 if (result.Target == MultiplexedStream.TargetStream.StandardError)
                 {
-                    stderrOpen = Deliver(_io.Stderr, chunk, stderrOpen, "stderr");
+                    stderrOpen = Deliver(_io.Stderr, buffer.AsSpan(0, result.Count), stderrOpen, "stderr");
+                }
+                else if (_io.Stdout is IAsyncOutputSink streaming)
+                {
+                    // A streaming call: waiting here leaves the container's stdout pipe full, so the function waits too.
+                    stdoutOpen = Accepted(stdoutOpen && await streaming.WriteAsync(buffer.AsMemory(0, result.Count), cancellationToken).ConfigureAwait(false), stdoutOpen, "stdout");
                 }
                 else
                 {
-                    stdoutOpen = Deliver(_io.Stdout, chunk, stdoutOpen, "stdout");
+                    stdoutOpen = Deliver(_io.Stdout, buffer.AsSpan(0, result.Count), stdoutOpen, "stdout");
                 }
             }
         }
@@ -180,7 +184,18 @@ internal sealed class OutputPump
             return false;
         }
 
-        if (sink.Write(chunk))
+        return Accepted(sink.Write(chunk), open, name);
+    }
+
+    /// <summary>Whether a sink still accepts after a chunk; the first refusal asks for the kill.</summary>
+    private bool Accepted(bool accepted, bool open, string name)
+    {
+        if (!open)
+        {
+            return false;
+        }
+
+        if (accepted)
         {
             return true;
         }

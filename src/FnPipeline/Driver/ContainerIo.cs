@@ -25,3 +25,13 @@ internal interface IOutputSink
     /// <summary>Takes a chunk; returns <c>false</c> once the sink's cap is exceeded (the driver then kills the container).</summary>
     bool Write(ReadOnlySpan<byte> chunk);
 }
+
+/// <summary>
+/// A sink that may make the reader wait (a streaming call's stdout: backpressure from its caller). The driver awaits
+/// <see cref="WriteAsync"/> instead of calling <see cref="IOutputSink.Write"/>; the container's output then waits too.
+/// </summary>
+internal interface IAsyncOutputSink : IOutputSink
+{
+    /// <summary>Takes a chunk (copied before it returns); <c>false</c> once the sink's cap is exceeded.</summary>
+    ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken);
+}

@@ -31,7 +31,7 @@ internal sealed class HotCallRunner(HotPoolContext context, ContainerBroker brok
         try
         {
             response = await HttpStreamExchange
-                .SendAsync(container.Client!, call, callId, context.Time.GetUtcNow() + timeout, maxBody, token)
+                .SendAsync(container.Client!, call, callId, context.Time.GetUtcNow() + timeout, maxBody, resolved.Streamer, token)
                 .ConfigureAwait(false);
         }
         catch (Exception ex)

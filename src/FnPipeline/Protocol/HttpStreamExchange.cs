@@ -1,3 +1,5 @@
+using FnPipeline.Streaming;
+
 namespace FnPipeline.Protocol;
 
 /// <summary>
@@ -8,21 +10,28 @@ namespace FnPipeline.Protocol;
 /// </summary>
 internal static class HttpStreamExchange
 {
+    /// <summary>A buffered exchange (the body into a pooled buffer).</summary>
+    public static Task<HttpStreamResponse> SendAsync(
+        HttpStreamClient client, FunctionCall call, string callId, DateTimeOffset deadline, long maxBodyBytes, CancellationToken cancellationToken) =>
+        SendAsync(client, call, callId, deadline, maxBodyBytes, streamer: null, cancellationToken);
+
+    /// <summary>An exchange whose 200 body goes to <paramref name="streamer"/> as it arrives, when it is set.</summary>
     public static async Task<HttpStreamResponse> SendAsync(
         HttpStreamClient client,
         FunctionCall call,
         string callId,
         DateTimeOffset deadline,
         long maxBodyBytes,
+        OutputStreamer? streamer,
         CancellationToken cancellationToken)
     {
         using var request = HttpStreamRequestFactory.Create(call, callId, deadline);
-        var response = await ExchangeAsync(client, request, maxBodyBytes, cancellationToken).ConfigureAwait(false);
+        var response = await ExchangeAsync(client, request, maxBodyBytes, streamer, cancellationToken).ConfigureAwait(false);
         return client.DropConnectionIfRequestCut() ? response with { RequestCut = true } : response;
     }
 
     private static async Task<HttpStreamResponse> ExchangeAsync(
-        HttpStreamClient client, HttpRequestMessage request, long maxBodyBytes, CancellationToken cancellationToken)
+        HttpStreamClient client, HttpRequestMessage request, long maxBodyBytes, OutputStreamer? streamer, CancellationToken cancellationToken)
     {
         using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
@@ -30,6 +39,14 @@ internal static class HttpStreamExchange
         if (!HttpStreamStatusContract.ReadsBody(status))
         {
             return new HttpStreamResponse(status, headers, null, ResponseBodyState.Complete);
+        }
+
+        if (streamer is not null && status == 200)
+        {
+            // A streaming call: the head goes to the caller now, the body as it comes (never buffered whole).
+            streamer.BeginOutput(status, headers);
+            var streamed = await ResponseBodyReader.StreamAsync(response.Content, streamer, maxBodyBytes, cancellationToken).ConfigureAwait(false);
+            return new HttpStreamResponse(status, headers, null, streamed);
         }
 
         var (body, state) = await ResponseBodyReader

@@ -1,5 +1,6 @@
 using System.Buffers;
 using FnPipeline.Buffers;
+using FnPipeline.Streaming;
 
 namespace FnPipeline.Protocol;
 
@@ -38,6 +39,48 @@ internal static class ResponseBodyReader
         {
             body.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A streaming call's body: copied to <paramref name="streamer"/> through one pooled buffer as it arrives; each write
+    /// waits while the caller is behind, so the socket is read no faster than the caller reads. Past the cap the bytes up
+    /// to it are delivered and the read stops (the container, mid-response, is replaced).
+    /// </summary>
+    public static async ValueTask<ResponseBodyState> StreamAsync(HttpContent content, OutputStreamer streamer, long maxBytes, CancellationToken cancellationToken)
+    {
+        var stream = content.ReadAsStream(cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
+        try
+        {
+            long total = 0;
+            var reading = true;
+            while (true)
+            {
+                var read = await stream.ReadAsync(buffer.AsMemory(0, ReadChunk), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return ResponseBodyState.Complete;
+                }
+
+                var room = maxBytes - total;
+                var part = (int)Math.Min(read, room);
+                total += part;
+                if (reading && part > 0)
+                {
+                    // false: the caller stopped reading; its disposal cancels the call, meanwhile the rest is discarded.
+                    reading = await streamer.WriteAsync(buffer.AsMemory(0, part), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (part < read)
+                {
+                    return ResponseBodyState.TooLargeNotDrained;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using FnPipeline.Driver;
+using FnPipeline.Pipeline;
 
 namespace FnPipeline.Testing.Fakes;
 
@@ -83,8 +84,51 @@ internal sealed class FakeContainer : IContainerHandle, IRunningContainer
         }
 
         var runTime = _behavior.RunTime > TimeSpan.Zero ? _behavior.RunTime : _driver.Profile.Times?.Run ?? TimeSpan.Zero;
+        if (_io?.Stdout is StdoutSink { IsStreaming: true })
+        {
+            return StreamAsync(_behavior, runTime, cancellationToken);
+        }
+
         return _driver.RunGate is null && runTime <= TimeSpan.Zero ? Task.FromResult(Exit(_behavior)) : RunAsync(_behavior, runTime, cancellationToken);
     }
+
+    /// <summary>
+    /// A streaming call: the output goes out in <see cref="StreamChunk"/> pieces, each awaited as the real pump awaits
+    /// it (the reader's backpressure holds this "process"), then the run time passes and the container exits.
+    /// </summary>
+    private async Task<ContainerExit> StreamAsync(FakeBehavior behavior, TimeSpan runTime, CancellationToken cancellationToken)
+    {
+        var sink = (StdoutSink)_io!.Stdout;
+        ReadOnlyMemory<byte> output = behavior.Output ?? (_io.Input is { } input ? input.Bytes : default);
+        var exceeded = false;
+        for (var offset = 0; offset < output.Length && !exceeded; offset += StreamChunk)
+        {
+            exceeded = !await sink.WriteAsync(output.Slice(offset, Math.Min(StreamChunk, output.Length - offset)), cancellationToken);
+        }
+
+        if (behavior.Stderr.Length > 0)
+        {
+            _io.Stderr.Write(Encoding.UTF8.GetBytes(behavior.Stderr));
+        }
+
+        if (runTime > TimeSpan.Zero)
+        {
+            await Task.WhenAny(Task.Delay(runTime, cancellationToken), _exit.Task);
+            if (_exit.Task.IsCompleted)
+            {
+                return await _exit.Task;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        var exit = behavior.ExitCode == 0 && !behavior.OomKilled && !exceeded ? NormalExit : new ContainerExit(behavior.ExitCode, behavior.OomKilled, exceeded);
+        _exit.TrySetResult(exit);
+        return exit;
+    }
+
+    /// <summary>The size of the pieces a streaming call's output is written in.</summary>
+    public const int StreamChunk = 64 * 1024;
 
     public void WriteStdout(string text) => WriteTo(_io!.Stdout, text);
 

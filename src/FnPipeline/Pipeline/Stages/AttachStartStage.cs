@@ -14,7 +14,7 @@ internal sealed class AttachStartStage(ContainerLifecycle lifecycle) : IColdStag
 
     public async Task ExecuteAsync(ColdCallContext context)
     {
-        context.Stdout = new StdoutSink(context.Resolved.MaxOutputBytes);
+        context.Stdout = new StdoutSink(context.Resolved.MaxOutputBytes, context.Resolved.Streamer);
         context.Stderr = new StderrSink(context.Resolved.MaxStderrBytes);
         var io = new ContainerIo { Input = context.Call.Input, Stdout = context.Stdout, Stderr = context.Stderr, Started = context.OnStarted };
         context.Running = await lifecycle.AttachAndStartAsync(context.Call, context.Container!, io, context.Timings, context.Token).ConfigureAwait(false);
