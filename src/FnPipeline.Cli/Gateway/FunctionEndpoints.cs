@@ -40,6 +40,9 @@ internal sealed class FunctionEndpoints(
 
     public Task TriggerAsync(HttpContext context, string name) => RunAsync(context, name, trigger: true);
 
+    /// <summary>The piece a streamed output is read and written in (one pooled buffer per streaming call).</summary>
+    private const int StreamChunkBytes = 64 * 1024;
+
     private async Task RunAsync(HttpContext context, string name, bool trigger)
     {
         var route = trigger ? "trigger" : "invoke";
@@ -51,21 +54,23 @@ internal sealed class FunctionEndpoints(
             return;
         }
 
-        using var body = await RequestBody.ReadAsync(context.Request, settings.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        if (context.Request.ContentLength is { } declared && declared > settings.MaxRequestBytes)
         {
-            await FailAsync(context, route, StatusCodes.Status413PayloadTooLarge, $"Request body too large: the limit is {settings.MaxRequestBytes} bytes").ConfigureAwait(false);
+            await FailAsync(context, route, StatusCodes.Status413PayloadTooLarge, TooLarge()).ConfigureAwait(false);
             return;
         }
 
-        var call = function.ToCall(functions.App, CallInput.FromBytes(body.Memory), Headers(context.Request, function, trigger));
+        // The body goes into the call as it arrives (stdin of a cold call, the request of a hot one); never held whole.
+        var body = new RequestBodyStream(context.Request.Body, settings.MaxRequestBytes);
+        var input = context.Request.ContentLength is { } length ? CallInput.FromStream(body, length) : CallInput.FromStream(body);
+        var call = function.ToCall(functions.App, input, Headers(context.Request, function, trigger));
 
         // The gateway names the call, so that a call whose client disconnects is logged with its id.
         call = call with { CallId = Guid.CreateVersion7().ToString("N") };
-        InvocationResult result;
+        StreamingInvocation invocation;
         try
         {
-            result = await executor.InvokeAsync(call, cancellationToken).ConfigureAwait(false);
+            invocation = await executor.InvokeStreamingAsync(call, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidFunctionCallException e)
         {
@@ -87,13 +92,7 @@ internal sealed class FunctionEndpoints(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            metrics.Request(route, StatusCodes.Status499ClientClosedRequest);
-            var elapsed = time.GetElapsedTime(started);
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                GatewayLog.ClientDisconnected(logger, context.Request.Method, context.Request.Path.Value ?? "", name, call.CallId, elapsed.TotalMilliseconds);
-            }
-
+            ClientGone(context, route, name, call.CallId, started);
             return;
         }
         catch (ObjectDisposedException)
@@ -110,11 +109,128 @@ internal sealed class FunctionEndpoints(
             return;
         }
 
-        using (result)
+        await using (invocation.ConfigureAwait(false))
         {
-            await WriteAsync(context, route, name, function, result, time.GetElapsedTime(started), trigger).ConfigureAwait(false);
+            if (body.LimitExceeded)
+            {
+                // The input was cut: whatever the function made of it, the answer is the limit (the call is cancelled).
+                await FailAsync(context, route, StatusCodes.Status413PayloadTooLarge, TooLarge()).ConfigureAwait(false);
+            }
+            else if (!invocation.IsStreaming)
+            {
+                var result = await invocation.Completion.ConfigureAwait(false);
+                await WriteAsync(context, route, name, function, result, time.GetElapsedTime(started), trigger).ConfigureAwait(false);
+            }
+            else
+            {
+                await StreamAsync(context, route, name, function, invocation, body, started, trigger).ConfigureAwait(false);
+            }
         }
     }
+
+    /// <summary>
+    /// A call whose output began: the head now (200, or the trigger's unwrapped status, and the function's headers),
+    /// then each chunk as the function produces it, flushed. The caller's pace holds the function back (the output
+    /// stream waits for this loop, Kestrel's writes wait for the client). A failure after the head (a cap, a timeout,
+    /// an exit code, the request body past its limit) cannot change the status any more: the connection is aborted, so
+    /// the client sees a cut response rather than a complete one, and the call is logged and counted as failed.
+    /// </summary>
+    private async Task StreamAsync(
+        HttpContext context, string route, string name, FunctionDefinition function, StreamingInvocation invocation, RequestBodyStream body, long started, bool trigger)
+    {
+        var cancellationToken = context.RequestAborted;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(StreamChunkBytes);
+        Exception? failure = null;
+        try
+        {
+            var read = await ReadFirstAsync(invocation.Output, buffer, cancellationToken).ConfigureAwait(false);
+            GatewayResponses.WriteStreamHead(context.Response, invocation, buffer.AsSpan(0, read), trigger && function.Format == FunctionFormat.HttpStream);
+            await context.Response.StartAsync(cancellationToken).ConfigureAwait(false);
+            while (read > 0)
+            {
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                read = await invocation.Output.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (FnStreamException e)
+        {
+            failure = e;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
+        {
+            // The client went away: disposing the invocation cancels the call.
+            failure = e;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        InvocationResult result;
+        try
+        {
+            result = await invocation.Completion.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            GatewayLog.EngineFailed(logger, name, e);
+            Abort(context, route, name, invocation.CallId, FnEngineException.StatusCode, $"Engine failure: {e.Message}", started);
+            return;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            ClientGone(context, route, name, invocation.CallId, started);
+        }
+        else if (!context.Response.HasStarted)
+        {
+            // It failed before the first byte reached the head (e.g. a timeout right after the output began): still a
+            // proper answer (the streamed bytes are not part of it).
+            await WriteAsync(context, route, name, function, result, time.GetElapsedTime(started), trigger).ConfigureAwait(false);
+        }
+        else if (result.Error is { } error)
+        {
+            Abort(context, route, name, invocation.CallId, error.StatusCode, error.Message, started);
+        }
+        else if (body.LimitExceeded || failure is not null)
+        {
+            Abort(context, route, name, invocation.CallId, StatusCodes.Status413PayloadTooLarge, failure?.Message ?? TooLarge(), started);
+        }
+        else
+        {
+            metrics.Request(route, context.Response.StatusCode);
+            var elapsed = time.GetElapsedTime(started);
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                GatewayLog.CallAnswered(logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode, invocation.CallId, elapsed.TotalMilliseconds, "");
+            }
+        }
+    }
+
+    /// <summary>The first chunk of a streamed output (0 bytes: it ended empty), read before the head for the content sniff.</summary>
+    private static async ValueTask<int> ReadFirstAsync(Stream output, byte[] buffer, CancellationToken cancellationToken) =>
+        await output.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>A failure after the head went out: the client gets a cut response, the call is logged and counted failed.</summary>
+    private void Abort(HttpContext context, string route, string name, string callId, int statusCode, string reason, long started)
+    {
+        context.Abort();
+        metrics.Request(route, statusCode);
+        GatewayLog.StreamAborted(logger, context.Request.Method, context.Request.Path.Value ?? "", name, callId, statusCode, time.GetElapsedTime(started).TotalMilliseconds, reason);
+    }
+
+    private void ClientGone(HttpContext context, string route, string name, string callId, long started)
+    {
+        metrics.Request(route, StatusCodes.Status499ClientClosedRequest);
+        var elapsed = time.GetElapsedTime(started);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            GatewayLog.ClientDisconnected(logger, context.Request.Method, context.Request.Path.Value ?? "", name, callId, elapsed.TotalMilliseconds);
+        }
+    }
+
+    private string TooLarge() => $"Request body too large: the limit is {settings.MaxRequestBytes} bytes";
 
     private async Task WriteAsync(HttpContext context, string route, string name, FunctionDefinition function, InvocationResult result, TimeSpan total, bool trigger)
     {

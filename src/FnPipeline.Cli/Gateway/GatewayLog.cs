@@ -43,4 +43,8 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 504, EventName = "GatewayStopping", Level = LogLevel.Information,
         Message = "Gateway stopping: draining in-flight calls and removing containers")]
     public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(EventId = 521, EventName = "StreamAborted", Level = LogLevel.Warning,
+        Message = "{Method} {Path} -> connection aborted: function {Function}, call {CallId} failed after its output began ({StatusCode}, {ElapsedMs:F1} ms): {Error}")]
+    public static partial void StreamAborted(ILogger logger, string method, string path, string function, string callId, int statusCode, double elapsedMs, string error);
 }

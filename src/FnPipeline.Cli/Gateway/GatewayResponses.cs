@@ -67,6 +67,34 @@ internal static class GatewayResponses
     }
 
     /// <summary>
+    /// The head of a streamed output: 200 (an HTTP trigger of an http-stream function: the unwrapped status), the call
+    /// id, the function's headers, and a Content-Type sniffed from the first chunk when the function gave none. No
+    /// Content-Length (chunked) and no Server-Timing: the timings are final only at the end.
+    /// </summary>
+    public static void WriteStreamHead(HttpResponse response, StreamingInvocation invocation, ReadOnlySpan<byte> firstChunk, bool trigger)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(invocation);
+        response.Headers[FnHeaderNames.CallId] = invocation.CallId;
+        if (trigger)
+        {
+            var unwrapped = HttpGatewayMapping.UnwrapResponse(invocation.FunctionStatusCode ?? 200, invocation.Headers);
+            response.StatusCode = unwrapped.StatusCode;
+            CopyFunctionHeaders(response, unwrapped.Headers);
+        }
+        else
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            CopyFunctionHeaders(response, invocation.Headers);
+        }
+
+        if (string.IsNullOrEmpty(response.ContentType))
+        {
+            response.ContentType = ContentTypes.Sniff(firstChunk);
+        }
+    }
+
+    /// <summary>
     /// The last <paramref name="maxBytes"/> bytes (UTF-8) of <paramref name="stderr"/>, cut at a line start where one
     /// is in reach and never inside a character; <c>null</c> when there is none or the tail is off.
     /// </summary>

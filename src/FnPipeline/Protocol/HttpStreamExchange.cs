@@ -41,7 +41,7 @@ internal static class HttpStreamExchange
             return new HttpStreamResponse(status, headers, null, ResponseBodyState.Complete);
         }
 
-        if (streamer is not null && status == 200)
+        if (streamer is not null && status == 200 && !OutputStreamer.IsSmall(response.Content.Headers.ContentLength))
         {
             // A streaming call: the head goes to the caller now, the body as it comes (never buffered whole).
             streamer.BeginOutput(status, headers);

@@ -16,6 +16,12 @@ internal sealed class OutputStreamer
     /// <summary>Unread bytes at which the writer waits (and half of it, at which it resumes).</summary>
     public const int PauseBytes = 256 * 1024;
 
+    /// <summary>
+    /// A response body announced at most this long is read whole, as for a buffered call: it costs no more memory than a
+    /// streamed one and its result keeps its final status and timings.
+    /// </summary>
+    public const int SmallBodyBytes = 64 * 1024;
+
     private const int SegmentSize = 16 * 1024;
 
     private readonly Pipe _pipe = new(new PipeOptions(
@@ -43,6 +49,9 @@ internal sealed class OutputStreamer
 
     /// <summary>Bytes handed to the reader so far.</summary>
     public long Written { get; private set; }
+
+    /// <summary>Whether a body of this announced length is read whole (<see cref="SmallBodyBytes"/>).</summary>
+    public static bool IsSmall(long? contentLength) => contentLength is <= SmallBodyBytes;
 
     /// <summary>Publishes the head; the first call wins.</summary>
     public void BeginOutput(int? functionStatusCode, IReadOnlyList<KeyValuePair<string, string>> headers) =>
