@@ -35,8 +35,24 @@ internal static class HttpConnection
                         return;
                     }
 
+                    if (reader.BodyStartsWith(request, "!hash\n"u8))
+                    {
+                        // The body streams through the hash, never held whole.
+                        using Stream body = reader.OpenContentBody(request);
+                        body.ReadExactly(new byte[6]);
+                        keepAlive = WantsKeepAlive(request);
+                        WriteResponse(stream, request, new CallResult { Body = StreamingCommands.Hash(body) }, keepAlive);
+                        continue;
+                    }
+
                     request = new CallRequest(reader.ReadBody(request), head.RequestLine, head.Headers);
                     keepAlive = WantsKeepAlive(request);
+                    if (StreamingCommandOf(request.Body) is { } streaming)
+                    {
+                        WriteStreaming(stream, request, streaming, keepAlive);
+                        continue;
+                    }
+
                     CallResult result = Commands.Execute(request);
                     if (result.ExitCode is int exitCode)
                     {
@@ -57,6 +73,48 @@ internal static class HttpConnection
         {
             Log.Error($"connection dropped: {e.Message}");
         }
+    }
+
+    private static StreamingCommands.Command? StreamingCommandOf(byte[] body)
+    {
+        int newline = Array.IndexOf(body, (byte)'\n');
+        return body.Length > 0 && body[0] == (byte)'!' && newline > 0
+            ? StreamingCommands.Parse(Encoding.ASCII.GetString(body, 0, newline))
+            : null;
+    }
+
+    /// <summary><c>!pattern</c> with its Content-Length, <c>!chunks</c> chunked (each line one chunk, flushed).</summary>
+    private static void WriteStreaming(Stream stream, CallRequest request, StreamingCommands.Command command, bool keepAlive)
+    {
+        bool chunked = command.Name != "pattern";
+        var head = new StringBuilder("HTTP/1.1 200 OK\r\n");
+        head.Append(chunked ? "Transfer-Encoding: chunked\r\n" : $"Content-Length: {command.Count.ToString(CultureInfo.InvariantCulture)}\r\n");
+        head.Append("Fn-Fdk-Version: ").Append(FdkVersion).Append("\r\n");
+        head.Append("Content-Type: ").Append(command.Name == "pattern" ? "application/octet-stream" : "text/plain").Append("\r\n");
+        if (!keepAlive)
+        {
+            head.Append("Connection: close\r\n");
+        }
+
+        head.Append("\r\n");
+        stream.Write(Encoding.Latin1.GetBytes(head.ToString()));
+        if (command.Name == "pattern")
+        {
+            StreamingCommands.WritePattern(command.Count, (block, size) => stream.Write(block, 0, size));
+        }
+        else
+        {
+            StreamingCommands.WriteChunks(command.Count, command.DelayMs, line =>
+            {
+                stream.Write(Encoding.ASCII.GetBytes($"{line.Length:x}\r\n"));
+                stream.Write(line);
+                stream.Write("\r\n"u8);
+                stream.Flush();
+            });
+            stream.Write("0\r\n\r\n"u8);
+        }
+
+        stream.Flush();
     }
 
     private static bool WantsKeepAlive(CallRequest request)

@@ -79,6 +79,10 @@ internal sealed class RequestReader
         return _buffer.AsSpan(0, prefix.Length).SequenceEqual(prefix);
     }
 
+    /// <summary>A Content-Length body as a stream (the buffered bytes first), read as the caller goes.</summary>
+    public Stream OpenContentBody(CallRequest head) =>
+        new ContentBody(this, long.Parse(head.GetHeader("Content-Length")!, NumberStyles.None, CultureInfo.InvariantCulture));
+
     public byte[] ReadBody(CallRequest head)
     {
         string? transferEncoding = head.GetHeader("Transfer-Encoding");
@@ -170,5 +174,60 @@ internal sealed class RequestReader
         _start = 0;
         _end = _stream.Read(_buffer, 0, _buffer.Length);
         return _end > 0;
+    }
+
+    private sealed class ContentBody(RequestReader reader, long length) : Stream
+    {
+        private long _read;
+
+        private long Left => length - _read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int wanted = (int)Math.Min(count, Left);
+            if (wanted == 0)
+            {
+                return 0;
+            }
+
+            int read;
+            if (reader._end > reader._start)
+            {
+                read = Math.Min(wanted, reader._end - reader._start);
+                reader._buffer.AsSpan(reader._start, read).CopyTo(buffer.AsSpan(offset));
+                reader._start += read;
+            }
+            else
+            {
+                read = reader._stream.Read(buffer, offset, wanted);
+                if (read == 0)
+                {
+                    throw new EndOfStreamException("connection closed inside the request body");
+                }
+            }
+
+            _read += read;
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
