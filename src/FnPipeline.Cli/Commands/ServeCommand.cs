@@ -43,6 +43,18 @@ internal static class ServeCommand
                 result.AddError("--error-stderr-bytes must be 0 (off) or more");
             }
         });
+        var streamHold = new Option<int>("--stream-hold-ms")
+        {
+            Description = "How long (ms) an output that began is held (up to 64 KiB) before the 200 is committed and the rest streams; a call that ends within it gets its real status. 0: stream from the first byte. Default 100.",
+            DefaultValueFactory = _ => (int)GatewaySettings.DefaultStreamHold.TotalMilliseconds,
+        };
+        streamHold.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--stream-hold-ms must be 0 (stream at once) or more");
+            }
+        });
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "Log level on stderr: Trace, Debug, Information, Warning, Error, None. Default Information (one line per failed call; Debug adds one per successful call).",
@@ -51,10 +63,10 @@ internal static class ServeCommand
 
         var serve = new Command("serve", "Run the HTTP gateway: POST /invoke/{name} calls a function of the functions file " +
             "(errors are JSON {\"message\": ...} with status 400, 404, 413, 502, 503 + Retry-After, 504; every response carries " +
-            "Fn-Call-Id and Server-Timing); /t/{name}/{path} is an HTTP trigger (Fn-Http-* mapping for http-stream functions); " +
+            "Fn-Call-Id, and Server-Timing unless streamed); /t/{name}/{path} is an HTTP trigger (Fn-Http-* mapping for http-stream functions); " +
             "GET /health; GET /metrics (Prometheus text). Ctrl-C drains in-flight calls and removes every container.")
         {
-            functions, urls, maxRequest, retryAfter, errorStderr, logLevel,
+            functions, urls, maxRequest, retryAfter, errorStderr, streamHold, logLevel,
         };
         serve.SetAction((parseResult, cancellationToken) =>
         {
@@ -64,6 +76,7 @@ internal static class ServeCommand
                 MaxRequestBytes = parseResult.GetValue(maxRequest),
                 RetryAfterSeconds = parseResult.GetValue(retryAfter),
                 ErrorStderrBytes = parseResult.GetValue(errorStderr),
+                StreamHold = TimeSpan.FromMilliseconds(parseResult.GetValue(streamHold)),
             };
             return ServeRunner.RunAsync(parseResult.GetRequiredValue(functions).FullName, settings, parseResult.GetValue(logLevel), cancellationToken);
         });

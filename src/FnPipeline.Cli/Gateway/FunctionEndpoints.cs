@@ -129,11 +129,13 @@ internal sealed class FunctionEndpoints(
     }
 
     /// <summary>
-    /// A call whose output began: the head now (200, or the trigger's unwrapped status, and the function's headers),
-    /// then each chunk as the function produces it, flushed. The caller's pace holds the function back (the output
-    /// stream waits for this loop, Kestrel's writes wait for the client). A failure after the head (a cap, a timeout,
-    /// an exit code, the request body past its limit) cannot change the status any more: the connection is aborted, so
-    /// the client sees a cut response rather than a complete one, and the call is logged and counted as failed.
+    /// A call whose output began. Up to 64 KiB of it is held for <see cref="GatewaySettings.StreamHold"/>: a call that
+    /// ends meanwhile is answered whole (its real status, Content-Length, Server-Timing). Otherwise the head goes out
+    /// (200, or the trigger's unwrapped status, and the function's headers), then each chunk as the function produces
+    /// it, flushed. The caller's pace holds the function back (the output stream waits for this loop, Kestrel's writes
+    /// wait for the client). A failure after the head (a cap, a timeout, an exit code, the request body past its limit)
+    /// cannot change the status any more: the connection is aborted, so the client sees a cut response rather than a
+    /// complete one, and the call is logged and counted as failed.
     /// </summary>
     private async Task StreamAsync(
         HttpContext context, string route, string name, FunctionDefinition function, StreamingInvocation invocation, RequestBodyStream body, long started, bool trigger)
@@ -141,16 +143,64 @@ internal sealed class FunctionEndpoints(
         var cancellationToken = context.RequestAborted;
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(StreamChunkBytes);
         Exception? failure = null;
+        var held = 0;
+        var ended = false;
         try
         {
-            var read = await ReadFirstAsync(invocation.Output, buffer, cancellationToken).ConfigureAwait(false);
-            GatewayResponses.WriteStreamHead(context.Response, invocation, buffer.AsSpan(0, read), trigger && function.Format == FunctionFormat.HttpStream);
-            await context.Response.StartAsync(cancellationToken).ConfigureAwait(false);
-            while (read > 0)
+            var pending = invocation.Output.ReadAsync(buffer.AsMemory(0, StreamChunkBytes), cancellationToken).AsTask();
+            var holdUntil = time.GetTimestamp() + (long)(settings.StreamHold.TotalSeconds * time.TimestampFrequency);
+            while (true)
             {
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-                read = await invocation.Output.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                var left = TimeSpan.FromSeconds((double)(holdUntil - time.GetTimestamp()) / time.TimestampFrequency);
+                if (!pending.IsCompleted && left > TimeSpan.Zero)
+                {
+                    await Task.WhenAny(pending, Task.Delay(left, time, cancellationToken)).ConfigureAwait(false);
+                }
+
+                if (!pending.IsCompleted)
+                {
+                    break;
+                }
+
+                var read = await pending.ConfigureAwait(false);
+                if (read == 0)
+                {
+                    ended = true;
+                    break;
+                }
+
+                held += read;
+                if (held == StreamChunkBytes)
+                {
+                    pending = null;
+                    break;
+                }
+
+                pending = invocation.Output.ReadAsync(buffer.AsMemory(held, StreamChunkBytes - held), cancellationToken).AsTask();
+            }
+
+            if (!ended)
+            {
+                GatewayResponses.WriteStreamHead(context.Response, invocation, buffer.AsSpan(0, held), trigger && function.Format == FunctionFormat.HttpStream);
+                await context.Response.StartAsync(cancellationToken).ConfigureAwait(false);
+                await WriteChunkAsync(context.Response, buffer.AsMemory(0, held), cancellationToken).ConfigureAwait(false);
+
+                // The read still pending (if any) fills the part of the buffer after what was held.
+                if (pending is not null)
+                {
+                    var read = await pending.ConfigureAwait(false);
+                    await WriteChunkAsync(context.Response, buffer.AsMemory(held, read), cancellationToken).ConfigureAwait(false);
+                    ended = read == 0;
+                }
+
+                while (!ended)
+                {
+                    var read = await invocation.Output.ReadAsync(buffer.AsMemory(0, StreamChunkBytes), cancellationToken).ConfigureAwait(false);
+                    ended = read == 0;
+                    await WriteChunkAsync(context.Response, buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+
+                held = 0;
             }
         }
         catch (FnStreamException e)
@@ -162,11 +212,31 @@ internal sealed class FunctionEndpoints(
             // The client went away: disposing the invocation cancels the call.
             failure = e;
         }
+
+        try
+        {
+            await FinishStreamAsync(context, route, name, function, invocation, body, buffer.AsMemory(0, held), failure, started, trigger).ConfigureAwait(false);
+        }
         finally
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
 
+    private static async Task WriteChunkAsync(HttpResponse response, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    {
+        if (!chunk.IsEmpty)
+        {
+            await response.Body.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>After the output: the whole answer when nothing went out yet (<paramref name="held"/>), else the outcome's log line or the abort.</summary>
+    private async Task FinishStreamAsync(
+        HttpContext context, string route, string name, FunctionDefinition function, StreamingInvocation invocation, RequestBodyStream body, ReadOnlyMemory<byte> held, Exception? failure, long started, bool trigger)
+    {
+        var cancellationToken = context.RequestAborted;
         InvocationResult result;
         try
         {
@@ -175,6 +245,12 @@ internal sealed class FunctionEndpoints(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             GatewayLog.EngineFailed(logger, name, e);
+            if (!context.Response.HasStarted)
+            {
+                await FailAsync(context, route, FnEngineException.StatusCode, $"Engine failure: {e.Message}").ConfigureAwait(false);
+                return;
+            }
+
             Abort(context, route, name, invocation.CallId, FnEngineException.StatusCode, $"Engine failure: {e.Message}", started);
             return;
         }
@@ -185,9 +261,14 @@ internal sealed class FunctionEndpoints(
         }
         else if (!context.Response.HasStarted)
         {
-            // It failed before the first byte reached the head (e.g. a timeout right after the output began): still a
-            // proper answer (the streamed bytes are not part of it).
-            await WriteAsync(context, route, name, function, result, time.GetElapsedTime(started), trigger).ConfigureAwait(false);
+            // Ended within the hold, or failed before the head: a whole answer with the call's real status.
+            if (body.LimitExceeded)
+            {
+                await FailAsync(context, route, StatusCodes.Status413PayloadTooLarge, TooLarge()).ConfigureAwait(false);
+                return;
+            }
+
+            await WriteAsync(context, route, name, function, result, held, time.GetElapsedTime(started), trigger).ConfigureAwait(false);
         }
         else if (result.Error is { } error)
         {
@@ -207,10 +288,6 @@ internal sealed class FunctionEndpoints(
             }
         }
     }
-
-    /// <summary>The first chunk of a streamed output (0 bytes: it ended empty), read before the head for the content sniff.</summary>
-    private static async ValueTask<int> ReadFirstAsync(Stream output, byte[] buffer, CancellationToken cancellationToken) =>
-        await output.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
 
     /// <summary>A failure after the head went out: the client gets a cut response, the call is logged and counted failed.</summary>
     private void Abort(HttpContext context, string route, string name, string callId, int statusCode, string reason, long started)
@@ -232,7 +309,10 @@ internal sealed class FunctionEndpoints(
 
     private string TooLarge() => $"Request body too large: the limit is {settings.MaxRequestBytes} bytes";
 
-    private async Task WriteAsync(HttpContext context, string route, string name, FunctionDefinition function, InvocationResult result, TimeSpan total, bool trigger)
+    private Task WriteAsync(HttpContext context, string route, string name, FunctionDefinition function, InvocationResult result, TimeSpan total, bool trigger) =>
+        WriteAsync(context, route, name, function, result, result.Output, total, trigger);
+
+    private async Task WriteAsync(HttpContext context, string route, string name, FunctionDefinition function, InvocationResult result, ReadOnlyMemory<byte> output, TimeSpan total, bool trigger)
     {
         if (result.Status == InvocationStatus.Cancelled && context.RequestAborted.IsCancellationRequested)
         {
@@ -249,11 +329,11 @@ internal sealed class FunctionEndpoints(
         var response = context.Response;
         if (trigger && function.Format == FunctionFormat.HttpStream)
         {
-            await GatewayResponses.WriteTriggerResultAsync(response, result, total, settings.RetryAfterSeconds, settings.ErrorStderrBytes, context.RequestAborted).ConfigureAwait(false);
+            await GatewayResponses.WriteTriggerResultAsync(response, result, output, total, settings.RetryAfterSeconds, settings.ErrorStderrBytes, context.RequestAborted).ConfigureAwait(false);
         }
         else
         {
-            await GatewayResponses.WriteResultAsync(response, result, total, settings.RetryAfterSeconds, settings.ErrorStderrBytes, context.RequestAborted).ConfigureAwait(false);
+            await GatewayResponses.WriteResultAsync(response, result, output, total, settings.RetryAfterSeconds, settings.ErrorStderrBytes, context.RequestAborted).ConfigureAwait(false);
         }
 
         metrics.Request(route, response.StatusCode);

@@ -36,6 +36,13 @@ internal static class GatewayResponses
     /// <summary>A call's result: the output and the function's headers on success; the error otherwise.</summary>
     public static Task WriteResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, int errorStderrBytes, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(result);
+        return WriteResultAsync(response, result, result.Output, total, retryAfterSeconds, errorStderrBytes, cancellationToken);
+    }
+
+    /// <summary>As above, with the output given apart (a streamed output the gateway held whole).</summary>
+    public static Task WriteResultAsync(HttpResponse response, InvocationResult result, ReadOnlyMemory<byte> output, TimeSpan total, int retryAfterSeconds, int errorStderrBytes, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(result);
         AddCallHeaders(response, result, total);
@@ -46,24 +53,31 @@ internal static class GatewayResponses
 
         response.StatusCode = StatusCodes.Status200OK;
         CopyFunctionHeaders(response, result.Headers);
-        return WriteOutputAsync(response, result.Output, cancellationToken);
+        return WriteOutputAsync(response, output, cancellationToken);
     }
 
     /// <summary>An HTTP-trigger result: status and headers unwrapped from <c>Fn-Http-*</c>; errors as for invoke.</summary>
     public static Task WriteTriggerResultAsync(HttpResponse response, InvocationResult result, TimeSpan total, int retryAfterSeconds, int errorStderrBytes, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(result);
+        return WriteTriggerResultAsync(response, result, result.Output, total, retryAfterSeconds, errorStderrBytes, cancellationToken);
+    }
+
+    /// <summary>As above, with the output given apart.</summary>
+    public static Task WriteTriggerResultAsync(HttpResponse response, InvocationResult result, ReadOnlyMemory<byte> output, TimeSpan total, int retryAfterSeconds, int errorStderrBytes, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(result);
         if (result.Error is not null)
         {
-            return WriteResultAsync(response, result, total, retryAfterSeconds, errorStderrBytes, cancellationToken);
+            return WriteResultAsync(response, result, output, total, retryAfterSeconds, errorStderrBytes, cancellationToken);
         }
 
         var unwrapped = HttpGatewayMapping.UnwrapResponse(result);
         AddCallHeaders(response, result, total);
         response.StatusCode = unwrapped.StatusCode;
         CopyFunctionHeaders(response, unwrapped.Headers);
-        return WriteOutputAsync(response, result.Output, cancellationToken);
+        return WriteOutputAsync(response, output, cancellationToken);
     }
 
     /// <summary>

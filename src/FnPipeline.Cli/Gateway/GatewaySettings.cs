@@ -12,6 +12,9 @@ internal sealed record GatewaySettings
     /// <summary>Default <see cref="ErrorStderrBytes"/>: 4 KiB.</summary>
     public const int DefaultErrorStderrBytes = 4 * 1024;
 
+    /// <summary>Default <see cref="StreamHold"/>: 100 ms.</summary>
+    public static readonly TimeSpan DefaultStreamHold = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Addresses to listen on, e.g. <c>http://127.0.0.1:8080</c> (port 0: any free port).</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];
 
@@ -26,4 +29,11 @@ internal sealed record GatewaySettings
     /// out (stderr may hold what callers should not see).
     /// </summary>
     public int ErrorStderrBytes { get; init; } = DefaultErrorStderrBytes;
+
+    /// <summary>
+    /// How long the gateway holds an output that began (up to 64 KiB of it) before it commits the 200 and streams: a call
+    /// that ends within it is answered whole (its real status, Content-Length, Server-Timing), so a function that writes
+    /// an error and fails at once still gets its error status. 0 streams from the first byte.
+    /// </summary>
+    public TimeSpan StreamHold { get; init; } = DefaultStreamHold;
 }

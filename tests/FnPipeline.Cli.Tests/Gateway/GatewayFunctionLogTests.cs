@@ -31,7 +31,7 @@ public sealed class GatewayFunctionLogTests(GatewayFixture fixture) : IClassFixt
     public async Task JsonFormatterFromTheEnvironment_LogsJsonLines_AndStderrInErrorsCanBeTurnedOff()
     {
         var environment = new Dictionary<string, string?> { ["Logging__Console__FormatterName"] = "json" };
-        await using var gateway = await GatewayProcess.StartAsync(GatewayFixture.FunctionsYaml, ["--error-stderr-bytes", "0"], environment);
+        await using var gateway = await GatewayProcess.StartAsync(GatewayFixture.FunctionsYaml, ["--error-stderr-bytes", "0", .. GatewayFixture.WholeAnswers], environment);
 
         using var response = await gateway.Client.PostAsync("/invoke/echo", new StringContent("!bogus\n"));
 
