@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using FnPipeline.Testing;
 
 namespace FnPipeline.LoadTests.Streaming;
 
@@ -44,7 +45,7 @@ internal static class StreamMemoryScenario
         var sampler = rss.RunAsync(TimeSpan.FromMilliseconds(250), sampling.Token);
         var clock = Stopwatch.StartNew();
         var calls = Enumerable.Range(0, settings.Calls)
-            .Select(i => RunCallAsync(client, upload: i % 2 == 0, function: i % 4 < 2 ? "cold" : "hot", bytes, settings.RateMegabytes * 1_000_000L, cancellationToken))
+            .Select(i => RunCallAsync(client, upload: i % 2 == 0, function: i % 4 < 2 ? "cold" : "hot", bytes, (long)(settings.RateMegabytes * 1_000_000), cancellationToken))
             .ToArray();
         var progress = ProgressAsync(calls, rss, clock, sampling.Token);
         var outcomes = await Task.WhenAll(calls);

@@ -218,7 +218,7 @@ internal sealed class ServeProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         var serve = new ServeProcess(process, directory, new Uri($"http://127.0.0.1:{port}"));
-        using var probe = new HttpClient { BaseAddress = serve.Address, Timeout = TimeSpan.FromSeconds(2) };
+        using var probe = new HttpClient { BaseAddress = serve.Address, Timeout = TimeSpan.FromSeconds(10) };
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -230,14 +230,14 @@ internal sealed class ServeProcess : IAsyncDisposable
                     return serve;
                 }
             }
-            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested && deadline.Elapsed < TimeSpan.FromSeconds(90) && !process.HasExited)
             {
             }
 
-            if (deadline.Elapsed > TimeSpan.FromSeconds(60) || process.HasExited)
+            if (deadline.Elapsed > TimeSpan.FromSeconds(90) || process.HasExited)
             {
                 await serve.DisposeAsync();
-                throw new InvalidOperationException("fnpipe serve did not become healthy within 60 s");
+                throw new InvalidOperationException("fnpipe serve did not become healthy within 90 s");
             }
 
             await Task.Delay(200, cancellationToken);

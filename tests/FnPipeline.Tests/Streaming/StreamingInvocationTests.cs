@@ -30,7 +30,7 @@ public sealed class StreamingInvocationTests
     };
 
     private static FnExecutor CreateSut(FakeContainerDriver driver) =>
-        new(new FnPipelineOptions { InstanceId = "unit" }, driver, hotFactory: null, loggerFactory: null);
+        new(new FnPipelineOptions { InstanceId = "unit" }, driver, hotFactory: null, loggerFactory: null, timeProvider: null);
 
     [Fact]
     public async Task Output_ComesThroughTheStream_AndTheResultFollowsWithoutIt()
