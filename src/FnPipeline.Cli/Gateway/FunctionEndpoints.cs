@@ -145,9 +145,10 @@ internal sealed class FunctionEndpoints(
         Exception? failure = null;
         var held = 0;
         var ended = false;
+        Task<int>? pending = null;
         try
         {
-            var pending = invocation.Output.ReadAsync(buffer.AsMemory(0, StreamChunkBytes), cancellationToken).AsTask();
+            pending = invocation.Output.ReadAsync(buffer.AsMemory(0, StreamChunkBytes), cancellationToken).AsTask();
             var holdUntil = time.GetTimestamp() + (long)(settings.StreamHold.TotalSeconds * time.TimestampFrequency);
             while (true)
             {
@@ -189,6 +190,7 @@ internal sealed class FunctionEndpoints(
                 if (pending is not null)
                 {
                     var read = await pending.ConfigureAwait(false);
+                    pending = null;
                     await WriteChunkAsync(context.Response, buffer.AsMemory(held, read), cancellationToken).ConfigureAwait(false);
                     ended = read == 0;
                 }
@@ -219,7 +221,11 @@ internal sealed class FunctionEndpoints(
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            // A read still pending (the head's write failed under it) may yet fill the buffer: it is left to the GC.
+            if (pending is null || pending.IsCompleted)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
