@@ -288,9 +288,10 @@ internal sealed class FunctionEndpoints(
         {
             metrics.Request(route, context.Response.StatusCode);
             var elapsed = time.GetElapsedTime(started);
-            if (logger.IsEnabled(LogLevel.Information))
+            var level = GatewayLog.AnsweredLevel(context.Response.StatusCode);
+            if (logger.IsEnabled(level))
             {
-                GatewayLog.CallAnswered(logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode, invocation.CallId, elapsed.TotalMilliseconds, "");
+                GatewayLog.CallAnswered(logger, level, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode, invocation.CallId, elapsed.TotalMilliseconds, "");
             }
         }
     }
