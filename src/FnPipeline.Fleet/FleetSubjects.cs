@@ -56,6 +56,12 @@ public sealed class FleetSubjects
     /// <summary>Synchronous calls of the function <paramref name="functionKey"/>, taken by nodes where it is hot and that have room.</summary>
     public string SyncHot(string functionKey) => $"{Prefix}.sync.hot.{functionKey}";
 
+    /// <summary>
+    /// Where a client tells the node <paramref name="nodeId"/> that the caller of a call it accepted cancelled it (header
+    /// <c>Fnp-Call</c>: the call id); the node then cancels the call on its executor.
+    /// </summary>
+    public string Cancel(string nodeId) => $"{Prefix}.node.{nodeId}.cancel";
+
     /// <summary>The subject an asynchronous call of <paramref name="functionKey"/> is published to.</summary>
     public string AsyncSubmit(string functionKey) => $"{Prefix}.async.{functionKey}";
 }

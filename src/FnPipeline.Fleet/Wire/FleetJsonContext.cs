@@ -10,4 +10,5 @@ namespace FnPipeline.Fleet.Wire;
 [JsonSerializable(typeof(CallSpec))]
 [JsonSerializable(typeof(CallOutcome))]
 [JsonSerializable(typeof(FnPipeline.Fleet.Async.AsyncRecord))]
+[JsonSerializable(typeof(NodeAnnouncement))]
 internal sealed partial class FleetJsonContext : JsonSerializerContext;

@@ -1,0 +1,45 @@
+namespace FnPipeline.Fleet.Node;
+
+/// <summary>Settings of one fleet node (docs/fleet.md, "Nodes"); the NATS side is <see cref="FleetOptions"/>.</summary>
+public sealed class FleetNodeOptions
+{
+    /// <summary>
+    /// The node's id in the fleet (its announcements, the replies it sends, its cancel subject): letters, digits, '-'
+    /// and '_', at most 64. Default: the host name and 6 random hex digits.
+    /// </summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>
+    /// Most synchronous calls the node runs at once; past it the node holds no call subscription. 0 (default) = the
+    /// executor's <c>MaxContainers</c> (16 unless configured).
+    /// </summary>
+    public int MaxInFlight { get; set; }
+
+    /// <summary>
+    /// How long a function stays hot on the node after its last call (the node takes its calls on its hot subject that
+    /// long) when the call names no idle timeout. Default 30 s, the hot pool's <c>IdleTimeout</c> default; set it to
+    /// the executor's when that is configured (AddFnPipelineFleetNode and <c>fnpipe node</c> do).
+    /// </summary>
+    public TimeSpan HotIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the node announces itself on <c>node.announce</c>. Default 1 s.</summary>
+    public TimeSpan AnnounceInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often the node tells the caller of a running call that it still runs it. Default 1 s; the client declares
+    /// the node lost after <c>FleetClientOptions.NodeLostAfter</c> of silence, which must be several of these.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a stopping node waits for its running calls before it cancels them (their callers get 503
+    /// "ShuttingDown"). Default 60 s.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The engine endpoint the node announces (description only).</summary>
+    public string? EngineEndpoint { get; set; }
+
+    /// <summary>The engine version the node announces (description only).</summary>
+    public string? EngineVersion { get; set; }
+}
