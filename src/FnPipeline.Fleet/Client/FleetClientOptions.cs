@@ -4,10 +4,12 @@ namespace FnPipeline.Fleet.Client;
 public sealed class FleetClientOptions
 {
     /// <summary>
-    /// How long a call waits for a node's first answer ("accepted" or "busy") once sent; past it the call is answered
-    /// 503 <see cref="FnErrorKind.FleetUnavailable"/> and never sent again. Default 5 s.
+    /// How long a call waits for a node's first answer ("accepted" or "busy") once sent. A node acknowledges a call
+    /// before it runs it, so a call with no answer ran nowhere (NATS core delivery is at most once: a request that
+    /// reaches a node as it fills up and leaves the subject is dropped); it is placed again, within
+    /// <see cref="QueueTimeout"/>. Default 2 s.
     /// </summary>
-    public TimeSpan AcceptTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan AcceptTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Silence from the node that accepted a call (no heartbeat, no result) after which the call is answered 502

@@ -31,6 +31,7 @@ public sealed partial class FleetExecutor : IFnExecutor
     private INatsSub<NatsMemoryOwner<byte>>? _inboxSub;
     private Task? _inboxReader;
     private long _nextReply;
+    private CancellationTokenSource _connectionLost = new();
     private int _disposed;
 
     /// <summary>
@@ -57,6 +58,7 @@ public sealed partial class FleetExecutor : IFnExecutor
         _ownsConnection = connection is null;
         _connection = connection ?? FleetConnections.Create(fleet);
         _inbox = $"{_connection.Opts.InboxPrefix}.fnp.{InstanceId}.{Guid.NewGuid():N}";
+        _connection.ConnectionDisconnected += OnDisconnectedAsync;
     }
 
     /// <inheritdoc />
@@ -163,20 +165,43 @@ public sealed partial class FleetExecutor : IFnExecutor
         _pending[id] = replies;
         try
         {
+            // A connection lost before a node acknowledged the call ends the wait at once (the reply could not come).
+            var lost = _connectionLost.Token;
+            using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lost);
             try
             {
-                await _connection.PublishAsync(subject, frame, replyTo: $"{_inbox}.{id}", cancellationToken: cancellationToken).ConfigureAwait(false);
+                watch.CancelAfter(_fleet.ConnectTimeout);
+                await _connection.PublishAsync(subject, frame, replyTo: $"{_inbox}.{id}", cancellationToken: watch.Token).ConfigureAwait(false);
+                watch.CancelAfter(Timeout.InfiniteTimeSpan);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                return new Attempt(Unavailable(callId, image, $"sending the call to NATS at {_fleet.Url} failed: {ex.Message}; the call did not run"));
+                return new Attempt(Unavailable(callId, image, $"sending the call to NATS at {_fleet.Url} failed ({ex.Message}); the call did not run"));
             }
 
-            var first = await ReadAsync(replies, _options.AcceptTimeout, cancellationToken).ConfigureAwait(false);
-            if (first is not { } reply)
+            SyncReply? first;
+            try
+            {
+                first = await ReadAsync(replies, _options.AcceptTimeout, watch.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                first = null;
+            }
+
+            if (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested && first is null)
             {
                 return new Attempt(Unavailable(callId, image,
-                    $"no node of fleet '{_fleet.Fleet}' accepted the call within {_options.AcceptTimeout.TotalSeconds:0.#} s (FleetClientOptions.AcceptTimeout); it was not sent again"));
+                    $"the connection to NATS at {_fleet.Url} was lost before a node acknowledged the call; it was not sent again"));
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (first is not { } reply)
+            {
+                // Nothing ran: a node acknowledges before it runs a call. The request was lost in flight (typically it
+                // reached a node as that node filled up and left the subject), so it is placed again.
+                ClientLog.NotAcknowledged(_logger, callId, subject, _options.AcceptTimeout);
+                return Attempt.NodeBusy;
             }
 
             using (reply.Payload)
@@ -260,7 +285,10 @@ public sealed partial class FleetExecutor : IFnExecutor
         }
     }
 
-    /// <summary>The next reply, or null when none came within <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// The next reply, or null when none came within <paramref name="timeout"/>; a cancelled
+    /// <paramref name="cancellationToken"/> throws (the callers tell a lost connection from their caller's cancellation).
+    /// </summary>
     private static async Task<SyncReply?> ReadAsync(Channel<SyncReply> replies, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (replies.Reader.TryRead(out var ready))
@@ -392,6 +420,14 @@ public sealed partial class FleetExecutor : IFnExecutor
         {
             _connectLock.Release();
         }
+    }
+
+    private ValueTask OnDisconnectedAsync(object? sender, NatsEventArgs args)
+    {
+        var lost = Interlocked.Exchange(ref _connectionLost, new CancellationTokenSource());
+        // Not disposed: a call may be reading its token right now (it is a small object; the GC takes it).
+        lost.Cancel();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Hands every message on the inbox to the call waiting for it (by the reply subject's last token).</summary>

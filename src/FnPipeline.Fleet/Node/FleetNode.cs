@@ -184,6 +184,23 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>
+    /// For tests: the node dies as a killed process would, without draining or a word to its callers: its NATS
+    /// connection closes at once and its running calls are cancelled on the executor.
+    /// </summary>
+    internal void Crash()
+    {
+        Interlocked.Exchange(ref _state, 2);
+        _room.Drain();
+        _stopping.Cancel();
+        foreach (var running in _running.Values)
+        {
+            running.Cancel();
+        }
+
+        _ = _connection.DisposeAsync().AsTask();
+    }
+
     /// <summary>This node's announcement now.</summary>
     public NodeAnnouncement Announcement() => new()
     {
@@ -203,6 +220,8 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
     private async Task ResyncAsync()
     {
         await _subscriptionLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        // Bounded: while NATS reconnects, a subscribe waits; the next resync (every announce tick) tries again.
+        using var bound = new CancellationTokenSource(_fleet.ConnectTimeout);
         try
         {
             var wanted = _room.Subjects();
@@ -222,15 +241,15 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
                 var gone = _callSubscriptions[subject];
                 _callSubscriptions.Remove(subject);
                 // Unsubscribing completes the reader; messages already delivered are still answered (busy when full).
-                await gone.UnsubscribeAsync().ConfigureAwait(false);
+                await gone.UnsubscribeAsync().WaitAsync(bound.Token).ConfigureAwait(false);
             }
 
             foreach (var subject in subjects.Where(s => !_callSubscriptions.ContainsKey(s)))
             {
-                _callSubscriptions[subject] = await SubscribeAsync(subject, _subjects.NodesQueueGroup, OnCallAsync, CancellationToken.None).ConfigureAwait(false);
+                _callSubscriptions[subject] = await SubscribeAsync(subject, _subjects.NodesQueueGroup, OnCallAsync, bound.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             // NATS reconnects on its own and restores the subscriptions it had; the next resync retries the rest.
             NodeLog.SubscribeFailed(_logger, NodeId, ex);
@@ -397,9 +416,10 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         FleetFrame.Write(frame, outcome, FleetJsonContext.Default.CallOutcome, output.Span);
         try
         {
-            await _connection.PublishAsync(replyTo, frame.WrittenMemory, SyncReplies.Headers(SyncReplies.Outcome, NodeId)).ConfigureAwait(false);
+            using var bound = new CancellationTokenSource(_fleet.ConnectTimeout);
+            await _connection.PublishAsync(replyTo, frame.WrittenMemory, SyncReplies.Headers(SyncReplies.Outcome, NodeId), cancellationToken: bound.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             // E.g. larger than the servers' max_payload: the caller gets the error instead of waiting for a lost node.
             NodeLog.PublishFailed(_logger, NodeId, "outcome", ex);
@@ -417,9 +437,11 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
     {
         try
         {
-            await _connection.PublishAsync(subject, data, SyncReplies.Headers(kind, NodeId)).ConfigureAwait(false);
+            // Bounded: while NATS reconnects a publish waits, and a reply that late is of no use to its caller.
+            using var bound = new CancellationTokenSource(_fleet.ConnectTimeout);
+            await _connection.PublishAsync(subject, data, SyncReplies.Headers(kind, NodeId), cancellationToken: bound.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             NodeLog.PublishFailed(_logger, NodeId, what, ex);
         }
@@ -479,9 +501,15 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         var json = JsonSerializer.SerializeToUtf8Bytes(Announcement(), FleetJsonContext.Default.NodeAnnouncement);
         try
         {
-            await _connection.PublishAsync(_subjects.Announce, json, cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(_fleet.ConnectTimeout);
+            await _connection.PublishAsync(_subjects.Announce, json, cancellationToken: bound.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
         {
             NodeLog.PublishFailed(_logger, NodeId, "announcement", ex);
         }
@@ -515,11 +543,11 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
     /// <summary>A subscription and the loop reading it.</summary>
     private sealed class Subscription(INatsSub<NatsMemoryOwner<byte>> sub, Task reader) : IAsyncDisposable
     {
-        public async Task UnsubscribeAsync()
-        {
-            await sub.UnsubscribeAsync().ConfigureAwait(false);
-            await reader.ConfigureAwait(false);
-        }
+        /// <summary>The reader ends on its own once the messages already delivered are handled (never awaited: a
+        /// subscription ended while NATS reconnects must not hold the node's subscription lock).</summary>
+        public Task Reader => reader;
+
+        public async Task UnsubscribeAsync() => await sub.UnsubscribeAsync().ConfigureAwait(false);
 
         public async ValueTask DisposeAsync()
         {
