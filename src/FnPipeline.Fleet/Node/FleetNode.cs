@@ -39,6 +39,7 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
     private readonly DateTimeOffset _startedAt;
     private Task? _announcer;
     private int _state; // 0 new, 1 started, 2 stopping/stopped
+    private volatile bool _crashed;
 
     /// <summary>
     /// A node running calls on <paramref name="executor"/> for the fleet <paramref name="fleet"/> names. Options are
@@ -190,6 +191,7 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
     /// </summary>
     internal void Crash()
     {
+        _crashed = true; // a killed process sends nothing more
         Interlocked.Exchange(ref _state, 2);
         _room.Drain();
         _stopping.Cancel();
@@ -321,7 +323,10 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
 
         using (result)
         {
-            await PublishOutcomeAsync(replyTo, outcome, output).ConfigureAwait(false);
+            if (!_crashed)
+            {
+                await PublishOutcomeAsync(replyTo, outcome, output).ConfigureAwait(false);
+            }
         }
     }
 
@@ -435,6 +440,11 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
 
     private async Task PublishQuietlyAsync(string subject, ReadOnlyMemory<byte> data, string kind, string what)
     {
+        if (_crashed)
+        {
+            return;
+        }
+
         try
         {
             // Bounded: while NATS reconnects a publish waits, and a reply that late is of no use to its caller.
