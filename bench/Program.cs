@@ -7,7 +7,8 @@ namespace FnPipeline.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project bench</c> runs the short default suite (micro, plus macro when the engine is up);
 /// <c>-- --filter '*Hot*'</c> runs any benchmark alone; <c>-- --paired</c> only the interleaved comparisons
-/// (<see cref="PairedComparison"/>); <c>-- --hot-start</c> only the new hot container's first call vs bare. Reports: <c>bench/results/</c>.
+/// (<see cref="PairedComparison"/>); <c>-- --hot-start</c> only the new hot container's first call vs bare; <c>-- --fleet</c>
+/// the NATS hop of a fleet call (<see cref="Fleet.FleetHopComparison"/>, needs scripts/fleet-up.sh). Reports: <c>bench/results/</c>.
 /// </summary>
 internal static class Program
 {
@@ -21,6 +22,11 @@ internal static class Program
         if (args is ["--hot-start"])
         {
             return PairedComparison.RunHotStart(Console.Out);
+        }
+
+        if (args is ["--fleet"])
+        {
+            return Fleet.FleetHopComparison.Run(Console.Out);
         }
 
         var arguments = args.Length == 0 ? DefaultSuite.Arguments : args;
