@@ -38,6 +38,11 @@ internal static class LoadTest
             return await Floor.FloorScenario.RunAsync(settings, cancellationToken);
         }
 
+        if (settings.Scenario == Fleet.FleetNodesRun.Name)
+        {
+            return await Fleet.FleetNodesRun.RunAsync(settings, cancellationToken);
+        }
+
         var output = Console.Out;
         ExecutorTarget target;
         try

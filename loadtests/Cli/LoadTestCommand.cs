@@ -12,7 +12,7 @@ internal static class LoadTestCommand
     {
         var scenario = new Option<string>("--scenario", "-s")
         {
-            Description = "Scenario: cold-echo, hot-echo, mixed, burst, faults, hot-scale or floor.",
+            Description = "Scenario: cold-echo, hot-echo, mixed, burst, faults, hot-scale, floor or fleet-nodes.",
             DefaultValueFactory = _ => "hot-echo",
         };
         scenario.AcceptOnlyFromAmong(RunSettings.Scenarios);

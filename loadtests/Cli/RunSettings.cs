@@ -18,7 +18,7 @@ internal sealed record RunSettings(
     bool Baseline,
     string OutputDirectory)
 {
-    public static readonly string[] Scenarios = ["cold-echo", "hot-echo", "mixed", "burst", "faults", "hot-scale", "floor"];
+    public static readonly string[] Scenarios = ["cold-echo", "hot-echo", "mixed", "burst", "faults", "hot-scale", "floor", "fleet-nodes"];
 
     /// <summary>hot-scale: the concurrency levels of the sweep, one fresh executor each.</summary>
     public IReadOnlyList<int> Levels { get; init; } = [1, 4, 16, 64];
