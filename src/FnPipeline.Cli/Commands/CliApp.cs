@@ -15,6 +15,7 @@ internal static class CliApp
         root.Subcommands.Add(InvokeCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(FleetCommand.Create());
         foreach (var command in root.Subcommands)
         {
             // UnknownOptions reports them, with a did-you-mean for a mistyped option.
