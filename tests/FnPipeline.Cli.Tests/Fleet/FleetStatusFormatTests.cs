@@ -39,7 +39,7 @@ public sealed class FleetStatusFormatTests
 
         text.ShouldContain("no node of fleet 'x' answered: start one with 'fnpipe node --nats nats://h:4222'");
         text.ShouldContain("asynchronous calls: no stream FNP_x_ASYNC");
-        text.ShouldNotContain("NODE");
+        text.ShouldNotContain("NODE  STATE", Case.Sensitive);
     }
 
     private static NodeAnnouncement Node(string id, int inFlight, int capacity, bool draining, params HotFunction[] hot) => new()
