@@ -16,8 +16,8 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Root_HasInvokeServeAndDoctor() =>
-        CliApp.CreateRootCommand().Subcommands.Select(c => c.Name).ShouldBe(["invoke", "serve", "doctor"]);
+    public void Root_HasInvokeServeDoctorAndFleet() =>
+        CliApp.CreateRootCommand().Subcommands.Select(c => c.Name).ShouldBe(["invoke", "serve", "doctor", "fleet"]);
 
     [Fact]
     public void Invoke_CmdTakesWordsUntilTheNextOption_DashesIncluded()
