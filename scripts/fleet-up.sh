@@ -191,6 +191,26 @@ start_engine() {
   started_pid[$n]=$!
 }
 
+# A dockerd started with --bridge=none deletes the link named docker0 as it starts (it takes it for a bridge of its
+# own left from an earlier run), which is the main engine's default bridge: containers on it then fail to start
+# ("could not find bridge docker0"). Its address is noted here and the bridge put back once the nodes are up; the main
+# engine finds the link by name, so a bridge of the same name and address serves it again.
+main_bridge=$( { ip -4 -o addr show dev docker0 2>/dev/null || true; } | awk '{print $4; exit}')
+if [ -z "$main_bridge" ]; then
+  # Already gone (an earlier start removed it): the main engine's bridge network still says what it was.
+  gateway_subnet=$(timeout 20 docker network inspect bridge -f '{{range .IPAM.Config}}{{.Gateway}} {{.Subnet}}{{end}}' 2>/dev/null || true)
+  if [ -n "$gateway_subnet" ] && [ "${gateway_subnet#* }" != "$gateway_subnet" ]; then
+    main_bridge="${gateway_subnet%% *}/${gateway_subnet##*/}"
+  fi
+fi
+restore_main_bridge() {
+  [ -n "$main_bridge" ] || return 0
+  ip link show docker0 >/dev/null 2>&1 && return 0
+  ip link add docker0 type bridge && ip addr add "$main_bridge" dev docker0 && ip link set docker0 up \
+    || die "the node engines removed the main engine's bridge docker0 and it could not be put back ($main_bridge); restart the main dockerd"
+  say "put back the main engine's bridge docker0 ($main_bridge), which a node engine's start removed"
+}
+
 engine_start=$SECONDS
 declare -A started_pid
 for n in "${nodes[@]}"; do start_engine "$n"; done
@@ -205,6 +225,7 @@ for n in "${nodes[@]}"; do
   done
 done
 say "3 node engines answer ($((SECONDS - engine_start))s)"
+restore_main_bridge
 
 # ---------------------------------------------------------------------------------------------
 # Images: one `docker save` of what some node lacks (or has in another version), loaded where needed.
