@@ -10,12 +10,13 @@ internal static class CliApp
     {
         var root = new RootCommand(
             "fnpipe runs functions in Docker containers: one call from the command line (invoke), an HTTP gateway over a " +
-            "functions file (serve), or a check of this machine (doctor). Executor settings come from FNPIPELINE_* " +
+            "functions file (serve), or a check of this machine (doctor); past one machine, a node of a fleet on NATS (node), the fleet's front door (serve --nats) and its status (fleet status). Executor settings come from FNPIPELINE_* " +
             "variables (docs/configuration.md); the engine from FNPIPELINE_DOCKER_ENDPOINT or DOCKER_HOST.");
         root.Subcommands.Add(InvokeCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(FleetCommand.Create());
+        root.Subcommands.Add(NodeCommand.Create());
         foreach (var command in root.Subcommands)
         {
             // UnknownOptions reports them, with a did-you-mean for a mistyped option.

@@ -105,6 +105,13 @@ internal sealed class AsyncCallWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>For a node that dies (tests): stops pulling and abandons every run at once, acknowledging nothing.</summary>
+    internal void Abandon()
+    {
+        _stopPulling.Cancel();
+        _abandonRuns.Cancel();
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var now = new CancellationTokenSource();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FnPipeline.Fleet.Async;
 using FnPipeline.Fleet.Wire;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,8 +38,11 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DateTimeOffset _startedAt;
+    private readonly AsyncCallWorker? _worker;
+    private readonly HttpClient? _callbackClient;
     private Task? _announcer;
     private int _state; // 0 new, 1 started, 2 stopping/stopped
+    private int _workerDisposed;
     private volatile bool _crashed;
 
     /// <summary>
@@ -79,6 +83,15 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         _ownsConnection = connection is null;
         _connection = connection ?? FleetConnections.Create(WithName(fleet, NodeId));
         _startedAt = _time.GetUtcNow();
+        if (options.AsyncCalls is { } asyncCalls)
+        {
+            // Callbacks time out per attempt (CallbackTimeout), not per client.
+            _callbackClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            var room = new NodeAsyncRoom(_room, filled: () => _ = ResyncAsync(), released: OnSlotReleased);
+            _worker = new AsyncCallWorker(
+                _connection, _subjects, asyncCalls, executor, room, NodeId, _callbackClient,
+                (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<AsyncCallWorker>(), _time);
+        }
     }
 
     /// <summary>The capacity a node takes when none is configured: <see cref="FnPipelineOptions.MaxContainers"/>'s default.</summary>
@@ -90,8 +103,11 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
     /// <summary>Most calls the node runs at once.</summary>
     public int Capacity => _room.Capacity;
 
-    /// <summary>Calls running on the node now.</summary>
+    /// <summary>Calls running on the node now (synchronous and asynchronous).</summary>
     public int InFlight => _room.InFlight;
+
+    /// <summary>Whether the node also runs the fleet's asynchronous calls (<see cref="FleetNodeOptions.AsyncCalls"/>).</summary>
+    public bool RunsAsyncCalls => _worker is not null;
 
     /// <summary>Connects to NATS, subscribes while it has room, and starts announcing itself.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -116,6 +132,20 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         _controlSubscriptions.Add(await SubscribeAsync(_subjects.Cancel(NodeId), queueGroup: null, OnCancelAsync, cancellationToken).ConfigureAwait(false));
         await ResyncAsync().ConfigureAwait(false);
         await _connection.PingAsync(cancellationToken).ConfigureAwait(false);
+        if (_worker is not null)
+        {
+            try
+            {
+                await _worker.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NatsException or TimeoutException)
+            {
+                throw new FnEngineException(
+                    $"Fleet node {NodeId}: cannot set up the asynchronous calls stream {_subjects.AsyncStream} on NATS at {_fleet.Url}: {ex.Message}. " +
+                    "Fix: check that the servers run JetStream (and FleetAsyncOptions.Replicas fits the cluster)", ex);
+            }
+        }
+
         await AnnounceAsync(CancellationToken.None).ConfigureAwait(false);
         _announcer = AnnounceLoopAsync(_stopping.Token);
         NodeLog.Started(_logger, NodeId, _fleet.Fleet, _fleet.Url, Capacity);
@@ -137,10 +167,14 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         NodeLog.Draining(_logger, NodeId, _room.InFlight);
         await ResyncAsync().ConfigureAwait(false);
         await AnnounceAsync(CancellationToken.None).ConfigureAwait(false);
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        drain.CancelAfter(_options.DrainTimeout);
+
+        // The worker stops pulling at once (calls not taken stay in the stream for other nodes) and finishes its runs;
+        // at the drain's end it abandons them unacknowledged, and the stream hands them to another node.
+        var asyncStopped = _worker?.StopAsync(drain.Token) ?? Task.CompletedTask;
         if (_room.InFlight > 0)
         {
-            using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            drain.CancelAfter(_options.DrainTimeout);
             try
             {
                 await _idle.Task.WaitAsync(drain.Token).ConfigureAwait(false);
@@ -157,6 +191,8 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
                 await _idle.Task.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
             }
         }
+
+        await asyncStopped.ConfigureAwait(false);
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_announcer is not null)
@@ -177,11 +213,17 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         Interlocked.Exchange(ref _state, 2);
+        if (_worker is not null && Interlocked.Exchange(ref _workerDisposed, 1) == 0)
+        {
+            await _worker.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_ownsConnection)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
 
+        _callbackClient?.Dispose();
         _stopping.Dispose();
     }
 
@@ -195,6 +237,7 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         Interlocked.Exchange(ref _state, 2);
         _room.Drain();
         _stopping.Cancel();
+        _worker?.Abandon();
         foreach (var running in _running.Values)
         {
             running.Cancel();
@@ -315,10 +358,7 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
             // Subscribed again (and to the hot subject when the call made its function hot) before the reply goes out,
             // on the same connection: the caller's next call already finds this node on the hot subject.
             await ResyncAsync().ConfigureAwait(false);
-            if (_room.InFlight == 0 && _room.Draining)
-            {
-                _idle.TrySetResult();
-            }
+            SignalIdleWhenDrained();
         }
 
         using (result)
@@ -327,6 +367,21 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
             {
                 await PublishOutcomeAsync(replyTo, outcome, output).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>An asynchronous call gave its slot back: subscribe again when there is room, end a drain when it was the last.</summary>
+    private void OnSlotReleased()
+    {
+        _ = ResyncAsync();
+        SignalIdleWhenDrained();
+    }
+
+    private void SignalIdleWhenDrained()
+    {
+        if (_room.InFlight == 0 && _room.Draining)
+        {
+            _idle.TrySetResult();
         }
     }
 

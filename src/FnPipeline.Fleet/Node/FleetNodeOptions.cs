@@ -1,3 +1,5 @@
+using FnPipeline.Fleet.Async;
+
 namespace FnPipeline.Fleet.Node;
 
 /// <summary>Settings of one fleet node (docs/fleet.md, "Nodes"); the NATS side is <see cref="FleetOptions"/>.</summary>
@@ -36,6 +38,13 @@ public sealed class FleetNodeOptions
     /// "ShuttingDown"). Default 60 s.
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The fleet's asynchronous calls: when set, the node also runs them (pulled from the fleet's JetStream stream while
+    /// it has room, in the same slots as its synchronous calls, <see cref="MaxInFlight"/> in all). Null (default): the
+    /// node takes synchronous calls only. <c>fnpipe node</c> sets it unless <c>--sync-only</c>.
+    /// </summary>
+    public FleetAsyncOptions? AsyncCalls { get; set; }
 
     /// <summary>The engine endpoint the node announces (description only).</summary>
     public string? EngineEndpoint { get; set; }

@@ -32,6 +32,11 @@ internal static partial class FleetNodeOptionsValidation
             }
         }
 
+        if (options.AsyncCalls is { } asyncCalls)
+        {
+            problems.AddRange(asyncCalls.Problems().Select(p => $"AsyncCalls.{p}"));
+        }
+
         return problems;
     }
 

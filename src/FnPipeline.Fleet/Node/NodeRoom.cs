@@ -45,6 +45,18 @@ internal sealed class NodeRoom
         }
     }
 
+    /// <summary>True when a call could be taken now (not full, not draining).</summary>
+    public bool HasRoom
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_draining && _inFlight < Capacity;
+            }
+        }
+    }
+
     /// <summary>Takes a slot for a call; false when the node is full or drains (the call is answered "busy").</summary>
     public bool TryTake()
     {

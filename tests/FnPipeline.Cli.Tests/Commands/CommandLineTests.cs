@@ -17,7 +17,7 @@ public sealed class CommandLineTests
 
     [Fact]
     public void Root_HasInvokeServeDoctorAndFleet() =>
-        CliApp.CreateRootCommand().Subcommands.Select(c => c.Name).ShouldBe(["invoke", "serve", "doctor", "fleet"]);
+        CliApp.CreateRootCommand().Subcommands.Select(c => c.Name).ShouldBe(["invoke", "serve", "doctor", "fleet", "node"]);
 
     [Fact]
     public void Invoke_CmdTakesWordsUntilTheNextOption_DashesIncluded()
