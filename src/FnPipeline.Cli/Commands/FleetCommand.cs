@@ -10,14 +10,7 @@ internal static class FleetCommand
 {
     public static Command Create()
     {
-        var nats = new Option<string?>("--nats")
-        {
-            Description = "NATS server URL(s), comma-separated. Default: FNPIPELINE_NATS_URL, else nats://127.0.0.1:4222.",
-        };
-        var fleet = new Option<string?>("--fleet")
-        {
-            Description = "The fleet's name. Default: FNPIPELINE_FLEET, else 'default'.",
-        };
+        var nats = NatsCliOptions.ForFleetCommand();
         var wait = new Option<long>("--wait-ms")
         {
             Description = "How long to gather the nodes' answers, in milliseconds. Default 1000.",
@@ -29,14 +22,16 @@ internal static class FleetCommand
             "Credentials and TLS come from the FNPIPELINE_NATS_* variables (docs/fleet.md). Exit code 0 when a node answered, " +
             "1 when none did, 6 when NATS cannot be reached.")
         {
-            nats, fleet, wait,
+            wait,
         };
+        foreach (var option in nats.All)
+        {
+            status.Options.Add(option);
+        }
+
         status.SetAction(async (parseResult, cancellationToken) =>
         {
-            var options = new FleetOptions();
-            FleetEnvironment.Apply(options);
-            options.Url = parseResult.GetValue(nats) ?? options.Url;
-            options.Fleet = parseResult.GetValue(fleet) ?? options.Fleet;
+            var options = nats.Read(parseResult);
             try
             {
                 FleetOptionsValidation.ThrowIfInvalid(options);
