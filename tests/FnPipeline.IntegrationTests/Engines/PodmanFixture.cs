@@ -11,6 +11,8 @@ namespace FnPipeline.IntegrationTests.Engines;
 /// </summary>
 public sealed class PodmanFixture : IAsyncLifetime
 {
+    private const string CatatonitPath = "/usr/libexec/podman/catatonit";
+
     private EngineDaemon? _daemon;
 
     public string Directory { get; } = EngineDaemon.NewDirectory("fnpe-pod");
@@ -26,6 +28,14 @@ public sealed class PodmanFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         EngineDaemon.Require("podman");
+        // Podman's --init binary (FnPipeline starts containers with --init): only recommended by Debian's podman, so a
+        // minimal install lacks it and every container start would fail with a message about the init binary.
+        if (!File.Exists(CatatonitPath))
+        {
+            throw new InvalidOperationException(
+                $"catatonit is not installed ({CatatonitPath} is missing): run 'bash scripts/engine-tools.sh' as root (scripts/test.sh does).");
+        }
+
         var config = Path.Join(Directory, "containers.conf");
         await File.WriteAllTextAsync(config, "[containers]\ndefault_ulimits = [\"nofile=4096:4096\", \"nproc=4096:4096\"]\n");
         var environment = new Dictionary<string, string> { ["CONTAINERS_CONF"] = config };

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using FnPipeline.IntegrationTests.Cold;
 using FnPipeline.IntegrationTests.Infrastructure;
@@ -39,6 +40,36 @@ public sealed class EngineFailureTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task TcpAddressNobodyListensOn_FailsStartNamingTheEndpointAndThePing()
+    {
+        // A loopback port just freed: the dial is refused (Docker.DotNet's TCP dialler throws an AggregateException).
+        var port = FreeLoopbackPort();
+        var directory = Directory.CreateTempSubdirectory("fnpe-").FullName;
+        try
+        {
+            await using var executor = ExecutorTestKit.Create(engine, o =>
+            {
+                o.DockerEndpoint = $"tcp://127.0.0.1:{port}";
+                o.Hot.SocketBaseDirectory = directory;
+            });
+
+            var atStart = await Should.ThrowAsync<FnEngineException>(() => executor.StartAsync());
+            var atCall = await Should.ThrowAsync<FnEngineException>(() => executor.InvokeAsync(ExecutorTestKit.Call(TestImages.TestFunction, "x")));
+
+            foreach (var error in new[] { atStart, atCall })
+            {
+                error.Message.ShouldStartWith($"Engine tcp://127.0.0.1:{port}: ping failed: the engine at tcp://127.0.0.1:{port} ");
+                error.Message.ShouldContain("is unreachable: Connection refused");
+                error.Message.ShouldNotContain("One or more errors occurred");
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task EngineRefusal_NoCallCaused_FailsTheCallNamingTheEndpointAndTheOperation()
     {
         // The engine creates a container for a network that does not exist and refuses to start it.
@@ -52,5 +83,12 @@ public sealed class EngineFailureTests(EngineFixture engine)
         error.Message.ShouldContain(network);
         await executor.DisposeAsync();
         await ExecutorTestKit.AssertNoContainersLeftAsync(engine, executor);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -36,15 +36,27 @@ internal sealed class EngineProbe(EngineEndpoint endpoint, IDockerClient client,
                 $"the engine at {endpoint} did not answer within {timeout.TotalSeconds:0.#} s",
                 "the engine is stuck or overloaded: look at its log (/var/log/fnpipeline/dockerd.log when scripts/docker-up.sh started it) or restart it"));
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or SocketException or DockerApiException
-                                      or UnauthorizedAccessException or AuthenticationException or TimeoutException)
+        catch (Exception e) when (IsEngineFailure(e))
         {
-            return new EngineStatus(endpoint, EngineFailures.Classify(endpoint, e));
+            return new EngineStatus(endpoint, EngineFailures.Classify(endpoint, Unwrap(e)));
         }
 
         var identity = Identify(version);
         return new EngineStatus(endpoint, Gate(identity), identity);
     }
+
+    private static bool IsEngineFailure(Exception e) => e switch
+    {
+        HttpRequestException or IOException or SocketException or DockerApiException
+            or UnauthorizedAccessException or AuthenticationException or TimeoutException => true,
+        // Docker.DotNet's TCP dialler tries each address of the host and throws them all together (connection refused).
+        AggregateException aggregate => aggregate.Flatten().InnerExceptions.All(IsEngineFailure),
+        _ => false,
+    };
+
+    /// <summary>One dial failure of an <see cref="AggregateException"/> stands for itself, so the message gives its reason once.</summary>
+    private static Exception Unwrap(Exception e) =>
+        e is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [var single] ? Unwrap(single) : e;
 
     private EngineProblem? Gate(EngineIdentity identity)
     {
