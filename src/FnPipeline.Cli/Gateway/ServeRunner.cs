@@ -35,8 +35,22 @@ internal static class ServeRunner
         }
 
         // The executor's settings: the library's defaults, then the FNPIPELINE_* variables (read above, where a malformed
-        // one is a usage error).
-        var app = GatewayHost.Build(settings, functions, executorOptions => ExecutorSetup.ApplyEnvironment(executorOptions), logLevel);
+        // one is a usage error). Building the host creates the executor: a value out of range, or a wrong DOCKER_HOST,
+        // DOCKER_CONTEXT, context or TLS folder, is said in one line as fnpipe invoke says it, not as an unhandled exception.
+        WebApplication app;
+        try
+        {
+            app = GatewayHost.Build(settings, functions, executorOptions => ExecutorSetup.ApplyEnvironment(executorOptions), logLevel);
+        }
+        catch (OptionsValidationException e)
+        {
+            return await InvokeRunner.FailAsync(ExitCodes.Usage, $"invalid executor settings: {string.Join("; ", e.Failures)}").ConfigureAwait(false);
+        }
+        catch (FnPipeline.Docker.Engine.EngineDiscoveryException e)
+        {
+            return await InvokeRunner.FailAsync(ExitCodes.Usage, $"cannot find the Docker engine: {e.Message}").ConfigureAwait(false);
+        }
+
         await using (app.ConfigureAwait(false))
         {
             return await RunAsync(app, functions, settings, options, cancellationToken).ConfigureAwait(false);

@@ -112,6 +112,27 @@ public sealed class CliRegistryCredentialTests(EngineFixture engine) : IAsyncLif
             $"  ok    registry auth    Docker config file {_setup.ConfigFile}: credsStore docker-credential-fntest\n");
     }
 
+    [Theory]
+    [InlineData("DOCKER_AUTH_CONFIG", "Environment variable DOCKER_AUTH_CONFIG")]
+    [InlineData("FNPIPELINE_DOCKER_AUTH", "FNPIPELINE_DOCKER_AUTH (option DockerAuthJson)")]
+    public async Task MalformedCredentialVariable_PullingCallExits2_LocalImageRuns_DoctorFails_NamingItAndThePosition(string variable, string named)
+    {
+        _setup.WriteConfig("""{"credsStore":"fntest"}""");
+        var environment = _setup.Environment((variable, "{\"auths\": {\"127.0.0.1:5000\": {"));
+
+        var local = await InvokeAsync(TestImages.Busybox, environment);
+        var pulling = await InvokeAsync(_image, environment);
+        var doctor = await Fnpipe.RunAsync(["doctor"], environment: environment);
+
+        local.ExitCode.ShouldBe(0, local.StandardError);
+        pulling.ExitCode.ShouldBe(2, pulling.StandardError);
+        pulling.StandardError.ShouldStartWith($"fnpipe: {named} is not valid JSON at line 1, column ");
+        pulling.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem();
+        doctor.ExitCode.ShouldBe(1, doctor.StandardOutput);
+        doctor.StandardOutput.ShouldContain($"  FAIL  registry auth    {named} is not valid JSON at line 1, column ");
+        doctor.StandardError.ShouldBeEmpty();
+    }
+
     private static Task<CliWrap.Buffered.BufferedCommandResult> InvokeAsync(string image, Dictionary<string, string?> environment) =>
         Fnpipe.RunAsync(["invoke", image, .. TestRun.LabelArguments, "--cmd", "sh", "-c", "printf 'through the helper'"], input: "", environment);
 

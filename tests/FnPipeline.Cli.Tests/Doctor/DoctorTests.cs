@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using FnPipeline.Cli.Tests.Infrastructure;
 
 namespace FnPipeline.Cli.Tests.Doctor;
@@ -58,6 +60,31 @@ public sealed class DoctorTests
         output.ShouldContain("  skip  version          needs the engine\n");
         output.ShouldContain("  skip  images           need the engine\n");
         output.ShouldContain("  ok    settings         1 FNPIPELINE_* variable(s) set, all valid\n");
+    }
+
+    [Fact]
+    public async Task TcpAddressNobodyListensOn_DoctorFailsTheEngineCheck_InvokeExits6_BothWithoutAStackTrace()
+    {
+        // A loopback port just freed: the dial is refused.
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var environment = new Dictionary<string, string?> { ["DOCKER_HOST"] = $"tcp://127.0.0.1:{port}", ["FNPIPELINE_DOCKER_ENDPOINT"] = null };
+        var doctor = await Fnpipe.RunAsync(["doctor"], environment: environment);
+        var invoke = await Fnpipe.RunAsync(["invoke", TestImages.TestFunction, .. TestRun.LabelArguments], input: "x", environment);
+
+        doctor.ExitCode.ShouldBe(1, doctor.StandardOutput + doctor.StandardError);
+        doctor.StandardOutput.ShouldContain($"  FAIL  engine           the engine at tcp://127.0.0.1:{port} (DOCKER_HOST) is unreachable: Connection refused\n");
+        doctor.StandardOutput.ShouldContain("        fix: the engine is not running or not listening there: start it, or fix FNPIPELINE_DOCKER_ENDPOINT / DOCKER_HOST / the docker context\n");
+        doctor.StandardError.ShouldBeEmpty();
+        invoke.ExitCode.ShouldBe(6, invoke.StandardError);
+        invoke.StandardError.ShouldContain($"Engine tcp://127.0.0.1:{port}: ping failed: the engine at tcp://127.0.0.1:{port} (DOCKER_HOST) is unreachable: Connection refused");
+        invoke.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem();
+        invoke.StandardError.ShouldNotContain("One or more errors occurred");
     }
 
     [Fact]

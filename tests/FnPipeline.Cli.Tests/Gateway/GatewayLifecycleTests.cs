@@ -125,6 +125,36 @@ public sealed class GatewayLifecycleTests(EngineFixture engine)
         }
     }
 
+    [Theory]
+    [InlineData("DOCKER_HOST", "ssh://user@engine.example", "cannot find the Docker engine: DOCKER_HOST: 'ssh://user@engine.example': ssh:// engine addresses are not supported.")]
+    [InlineData("DOCKER_CONTEXT", "no-such-context", "cannot find the Docker engine: docker context 'no-such-context' (DOCKER_CONTEXT) does not exist: ")]
+    [InlineData("FNPIPELINE_MAX_CONTAINERS", "-3", "invalid executor settings: The field MaxContainers must be between 1 and 10000.")]
+    public async Task WrongEngineOrExecutorSetting_RefusesToStart_InOneLineWithExit2(string variable, string value, string expected)
+    {
+        var directory = Directory.CreateTempSubdirectory("fnpipe-badengine-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "functions.yaml");
+            await File.WriteAllTextAsync(file, GatewayFixture.FunctionsYaml);
+
+            var result = await Fnpipe.RunAsync(
+                ["serve", "--functions", file, "--urls", "http://127.0.0.1:0"],
+                environment: new Dictionary<string, string?>
+                {
+                    ["FNPIPELINE_DOCKER_ENDPOINT"] = null, ["DOCKER_HOST"] = null, ["DOCKER_CONFIG"] = directory, [variable] = value,
+                });
+
+            result.ExitCode.ShouldBe(2, result.StandardError);
+            result.StandardOutput.ShouldNotContain("listening");
+            result.StandardError.ShouldStartWith($"fnpipe: {expected}");
+            result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task UnreachableEngine_RefusesToStart()
     {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.IO.Compression;
+using System.Reflection.Metadata;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -13,7 +15,8 @@ namespace FnPipeline.Cli.Tests.Packaging;
 /// The packages as a new user gets them: <c>dotnet pack</c> of the solution into a folder feed makes the library, the fleet
 /// package and the tool, and nothing else; a fresh console app restores <c>FnPipeline</c> from the .nupkg, is configured only from
 /// appsettings.json (Generic Host + <c>AddFnPipeline(section)</c>) and runs a cold and a hot call on the engine; the
-/// <c>fnpipe</c> tool installs from the same feed and runs a call.
+/// <c>fnpipe</c> tool installs from the same feed and runs a call. The packages' metadata (id, description, licence,
+/// readme, repository, XML docs, tool command, symbols with their sources) is read from the .nupkg/.snupkg files.
 /// </summary>
 [Trait("Category", "Docker")]
 [Collection(EngineCollectionDefinition.Name)]
@@ -45,6 +48,8 @@ public sealed partial class PackageInstallTests : IDisposable
             $"FnPipeline.Fleet.{_version}.snupkg",
         ]);
 
+        AssertPackageMetadata(feed);
+
         var app = Path.Combine(_work, "app");
         await WriteFreshAppAsync(app, feed);
         await RunAsync("dotnet", ["build", "-c", "Release", ..NoServers], app, BuildTimeout, "restore and build of the fresh app");
@@ -69,6 +74,81 @@ public sealed partial class PackageInstallTests : IDisposable
         var call = await RunAsync(fnpipe, ["invoke", TestImages.TestFunction, .. TestRun.LabelArguments], app, RunTimeout,
             "fnpipe invoke from the installed tool", input: "hello from the tool");
         call.StandardOutput.ShouldBe("hello from the tool");
+    }
+
+    /// <summary>
+    /// What a package page and a debugger show: id, description, licence, readme, the repository (type and commit), the XML
+    /// docs of the libraries, the tool's package type and command, and symbol packages whose PDBs carry the sources.
+    /// </summary>
+    private void AssertPackageMetadata(string feed)
+    {
+        foreach (var (id, assembly, folder, isTool) in new[]
+                 {
+                     ("FnPipeline", "FnPipeline", "lib/net10.0/", false),
+                     ("FnPipeline.Fleet", "FnPipeline.Fleet", "lib/net10.0/", false),
+                     ("FnPipeline.Cli", "fnpipe", "tools/net10.0/any/", true),
+                 })
+        {
+            using var package = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{_version}.nupkg"));
+            var entries = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+            var metadata = Nuspec(package, id).Element(NuspecName("metadata"))!;
+            string? Text(string name) => metadata.Element(NuspecName(name))?.Value;
+
+            Text("id").ShouldBe(id);
+            Text("version").ShouldBe(_version);
+            Text("description").ShouldNotBeNullOrWhiteSpace($"{id}: description");
+            Text("authors").ShouldNotBeNullOrWhiteSpace($"{id}: authors");
+            metadata.Element(NuspecName("license"))?.Attribute("type")?.Value.ShouldBe("expression", $"{id}: licence");
+            Text("license").ShouldBe("Apache-2.0", $"{id}: licence");
+            Text("readme").ShouldBe("README.md", $"{id}: readme");
+            entries.ShouldContain("README.md", $"{id}: the readme file");
+            var repository = metadata.Element(NuspecName("repository"));
+            repository.ShouldNotBeNull($"{id}: repository");
+            repository.Attribute("type")?.Value.ShouldBe("git", $"{id}: repository type");
+            repository.Attribute("commit")?.Value.ShouldMatch("^[0-9a-f]{40}$", $"{id}: repository commit");
+            entries.ShouldContain($"{folder}{assembly}.dll");
+            if (isTool)
+            {
+                metadata.Element(NuspecName("packageTypes"))!.Elements(NuspecName("packageType"))
+                    .Select(t => t.Attribute("name")?.Value).ShouldContain("DotnetTool");
+                using var settings = package.GetEntry($"{folder}DotnetToolSettings.xml")!.Open();
+                XDocument.Load(settings).Descendants("Command").Single().Attribute("Name")?.Value.ShouldBe("fnpipe");
+            }
+            else
+            {
+                entries.ShouldContain($"{folder}{assembly}.xml", $"{id}: XML docs");
+            }
+
+            using var symbols = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{_version}.snupkg"));
+            var pdb = symbols.GetEntry($"{folder}{assembly}.pdb");
+            pdb.ShouldNotBeNull($"{id}: symbols");
+            EmbeddedSourceFiles(pdb).ShouldBeGreaterThan(0, $"{id}: the PDB carries its sources (no public source server to link to)");
+        }
+    }
+
+    private static XElement Nuspec(ZipArchive package, string id)
+    {
+        using var stream = package.GetEntry($"{id}.nuspec")!.Open();
+        return XDocument.Load(stream).Root!;
+    }
+
+    private static XName NuspecName(string name) => XName.Get(name, "http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd");
+
+    /// <summary>Documents of the portable PDB whose source is embedded (custom debug information "EmbeddedSource").</summary>
+    private static int EmbeddedSourceFiles(ZipArchiveEntry pdb)
+    {
+        var embeddedSource = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+        using var buffer = new MemoryStream();
+        using (var stream = pdb.Open())
+        {
+            stream.CopyTo(buffer);
+        }
+
+        buffer.Position = 0;
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(buffer);
+        var reader = provider.GetMetadataReader();
+        return reader.Documents.Count(document => reader.GetCustomDebugInformation(document)
+            .Any(handle => reader.GetGuid(reader.GetCustomDebugInformation(handle).Kind) == embeddedSource));
     }
 
     public void Dispose()
@@ -210,6 +290,12 @@ public sealed partial class PackageInstallTests : IDisposable
                 env.Set("DOTNET_CLI_USE_MSBUILD_SERVER", "0");
                 // dotnet test's own MSBuild settings would steer a nested build to its SDK paths.
                 foreach (var name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly" })
+                {
+                    env.Set(name, null);
+                }
+
+                // The fresh app is configured from its appsettings.json only: no FNPIPELINE_* variable of this run reaches it.
+                foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("FNPIPELINE_", StringComparison.Ordinal)))
                 {
                     env.Set(name, null);
                 }
