@@ -91,7 +91,11 @@ public sealed partial class PackageInstallTests : IDisposable
         {
             using var package = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{_version}.nupkg"));
             var entries = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
-            var metadata = Nuspec(package, id).Element(NuspecName("metadata"))!;
+            var nuspec = Nuspec(package, id);
+            // The schema version of the namespace follows the features used: read it from the document.
+            XName NuspecName(string name) => nuspec.Name.Namespace + name;
+            var metadata = nuspec.Element(NuspecName("metadata"));
+            metadata.ShouldNotBeNull($"{id}: the nuspec's metadata");
             string? Text(string name) => metadata.Element(NuspecName(name))?.Value;
 
             Text("id").ShouldBe(id);
@@ -131,8 +135,6 @@ public sealed partial class PackageInstallTests : IDisposable
         using var stream = package.GetEntry($"{id}.nuspec")!.Open();
         return XDocument.Load(stream).Root!;
     }
-
-    private static XName NuspecName(string name) => XName.Get(name, "http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd");
 
     /// <summary>Documents of the portable PDB whose source is embedded (custom debug information "EmbeddedSource").</summary>
     private static int EmbeddedSourceFiles(ZipArchiveEntry pdb)
