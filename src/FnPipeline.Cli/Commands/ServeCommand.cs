@@ -61,13 +61,28 @@ internal static class ServeCommand
             DefaultValueFactory = _ => LogLevel.Information,
         };
 
+        var nats = NatsCliOptions.ForServe();
         var serve = new Command("serve", "Run the HTTP gateway: POST /invoke/{name} calls a function of the functions file " +
             "(errors are JSON {\"message\": ...} with status 400, 404, 413, 502, 503 + Retry-After, 504; every response carries " +
             "Fn-Call-Id, and Server-Timing unless streamed); /t/{name}/{path} is an HTTP trigger (Fn-Http-* mapping for http-stream functions); " +
-            "GET /health; GET /metrics (Prometheus text). Ctrl-C drains in-flight calls and removes every container.")
+            "GET /health; GET /metrics (Prometheus text). Ctrl-C drains in-flight calls and removes every container. With --nats " +
+            "it is the front door of a fleet on NATS (no engine here): calls go to the fleet's nodes, Fn-Invoke-Type: detached " +
+            "is answered 202 with the call id, GET /results/{id} answers its result (docs/fleet.md).")
         {
             functions, urls, maxRequest, retryAfter, errorStderr, streamHold, logLevel,
         };
+        foreach (var option in nats.All)
+        {
+            serve.Options.Add(option);
+        }
+
+        serve.Validators.Add(result =>
+        {
+            if (result.GetValue(nats.Url) is null && nats.All.Skip(1).FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } stray)
+            {
+                result.AddError($"{stray.Name} applies to the fleet's front door: add --nats URL");
+            }
+        });
         serve.SetAction((parseResult, cancellationToken) =>
         {
             var settings = new GatewaySettings
@@ -77,6 +92,7 @@ internal static class ServeCommand
                 RetryAfterSeconds = parseResult.GetValue(retryAfter),
                 ErrorStderrBytes = parseResult.GetValue(errorStderr),
                 StreamHold = TimeSpan.FromMilliseconds(parseResult.GetValue(streamHold)),
+                Fleet = parseResult.GetValue(nats.Url) is null ? null : nats.Read(parseResult),
             };
             return ServeRunner.RunAsync(parseResult.GetRequiredValue(functions).FullName, settings, parseResult.GetValue(logLevel), cancellationToken);
         });

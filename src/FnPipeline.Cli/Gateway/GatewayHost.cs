@@ -97,13 +97,22 @@ internal static class GatewayHost
                 .AddOtlpExporter());
         }
 
-        // The executor as any host gets it (docs/embedding.md), with its health check behind /health. Serve starts the
-        // executor itself before it listens (ServeRunner, with its own message), so the hosted start-up check is off.
-        services.AddFnPipeline(executor =>
+        if (settings.Fleet is { } fleet)
         {
-            configureExecutor(executor);
-            executor.CheckEngineOnStart = false;
-        });
+            // The fleet's front door: the executor is the fleet (docs/fleet.md, "Clients"); no engine here.
+            FleetFrontDoorSetup.AddServices(services, fleet);
+        }
+        else
+        {
+            // The executor as any host gets it (docs/embedding.md), with its health check behind /health. Serve starts the
+            // executor itself before it listens (ServeRunner, with its own message), so the hosted start-up check is off.
+            services.AddFnPipeline(executor =>
+            {
+                configureExecutor(executor);
+                executor.CheckEngineOnStart = false;
+            });
+        }
+
         services.AddSingleton<FunctionEndpoints>();
 
         var app = builder.Build();
@@ -145,9 +154,17 @@ internal static class GatewayHost
     private static void MapRoutes(WebApplication app)
     {
         var endpoints = app.Services.GetRequiredService<FunctionEndpoints>();
-        app.Map("/invoke/{name}", (HttpContext context, string name) => endpoints.InvokeAsync(context, name));
+        if (app.Services.GetRequiredService<GatewaySettings>().Fleet is not null)
+        {
+            FleetFrontDoorSetup.MapRoutes(app, endpoints);
+        }
+        else
+        {
+            app.Map("/invoke/{name}", (HttpContext context, string name) => endpoints.InvokeAsync(context, name));
+            app.MapGet("/health", HealthAsync);
+        }
+
         app.Map("/t/{name}/{**path}", (HttpContext context, string name) => endpoints.TriggerAsync(context, name));
-        app.MapGet("/health", HealthAsync);
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFallback((HttpContext context, GatewaySettings settings) => GatewayResponses.WriteErrorAsync(
             context.Response,

@@ -36,4 +36,10 @@ internal sealed record GatewaySettings
     /// an error and fails at once still gets its error status. 0 streams from the first byte.
     /// </summary>
     public TimeSpan StreamHold { get; init; } = DefaultStreamHold;
+
+    /// <summary>
+    /// <c>serve --nats</c>: the fleet whose front door the gateway is (calls go to its nodes; no engine here). Null: the
+    /// gateway runs calls on this machine's engine.
+    /// </summary>
+    public FnPipeline.Fleet.FleetOptions? Fleet { get; init; }
 }

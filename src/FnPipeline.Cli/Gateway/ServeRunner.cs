@@ -71,7 +71,14 @@ internal static class ServeRunner
 
         try
         {
-            await executor.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (settings.Fleet is not null)
+            {
+                await FleetFrontDoorSetup.StartAsync(app, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await executor.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (FnConfigurationException e)
         {
@@ -112,7 +119,9 @@ internal static class ServeRunner
         using (app.Lifetime.ApplicationStopping.Register(() =>
         {
             GatewayLog.Stopping(logger);
-            drained = executor.DisposeAsync().AsTask();
+            // The fleet's client is not drained here: its calls run on the nodes, and Kestrel's stop waits for their
+            // answers; the container disposes it afterwards.
+            drained = settings.Fleet is null ? executor.DisposeAsync().AsTask() : Task.CompletedTask;
         }))
         {
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

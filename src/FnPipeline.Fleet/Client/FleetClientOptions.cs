@@ -1,3 +1,5 @@
+using FnPipeline.Fleet.Async;
+
 namespace FnPipeline.Fleet.Client;
 
 /// <summary>Settings of a fleet client (<see cref="FleetExecutor"/>); the NATS side is <see cref="FleetOptions"/>.</summary>
@@ -22,6 +24,12 @@ public sealed class FleetClientOptions
     /// past it the call is answered 503 <see cref="FnErrorKind.TooBusy"/>. Default 30 s.
     /// </summary>
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The asynchronous lane's settings (<see cref="FleetExecutor.SubmitAsync"/>): used when this client is the first to
+    /// create the fleet's stream and buckets (replicas, retention...). Default: <see cref="FleetAsyncOptions"/>'s.
+    /// </summary>
+    public FleetAsyncOptions Async { get; set; } = new();
 
     /// <summary>This client's id (<see cref="IFnExecutor.InstanceId"/>). Default: 12 random hex digits.</summary>
     public string? InstanceId { get; set; }

@@ -1,7 +1,4 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using FnPipeline.Fleet.Async;
 using FnPipeline.Fleet.Wire;
 using Microsoft.Extensions.Hosting;
@@ -20,7 +17,7 @@ namespace FnPipeline.Fleet.Node;
 /// once, finishes its running calls (up to <see cref="FleetNodeOptions.DrainTimeout"/>), then leaves. The executor
 /// stays its owner's: the node never disposes it.
 /// </summary>
-public sealed partial class FleetNode : IHostedService, IAsyncDisposable
+public sealed class FleetNode : IHostedService, IAsyncDisposable
 {
     private readonly IFnExecutor _executor;
     private readonly FleetOptions _fleet;
@@ -31,10 +28,9 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
     private readonly NodeRoom _room;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _subscriptionLock = new(1, 1);
-    private readonly Dictionary<string, Subscription> _callSubscriptions = new(StringComparer.Ordinal);
-    private readonly List<Subscription> _controlSubscriptions = [];
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
+    private readonly NodeSubscriptions _subscriptions;
+    private readonly NodeReplies _replies;
+    private readonly NodeCallRunner _calls;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DateTimeOffset _startedAt;
@@ -43,7 +39,6 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
     private Task? _announcer;
     private int _state; // 0 new, 1 started, 2 stopping/stopped
     private int _workerDisposed;
-    private volatile bool _crashed;
 
     /// <summary>
     /// A node running calls on <paramref name="executor"/> for the fleet <paramref name="fleet"/> names. Options are
@@ -78,19 +73,24 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FleetNode>();
         _subjects = new FleetSubjects(fleet.Fleet);
-        NodeId = options.NodeId ?? DefaultNodeId();
+        NodeId = options.NodeId ?? NodeIdentity.DefaultNodeId();
         _room = new NodeRoom(options.MaxInFlight > 0 ? options.MaxInFlight : DefaultCapacity, _time);
         _ownsConnection = connection is null;
-        _connection = connection ?? FleetConnections.Create(WithName(fleet, NodeId));
+        _connection = connection ?? FleetConnections.Create(NodeIdentity.WithName(fleet, NodeId));
         _startedAt = _time.GetUtcNow();
+        var logs = loggerFactory ?? NullLoggerFactory.Instance;
+        _subscriptions = new NodeSubscriptions(_connection, _subjects, _room, fleet, NodeId, _logger);
+        _replies = new NodeReplies(_connection, NodeId, fleet, options, _time, _logger);
+        _calls = new NodeCallRunner(executor, _room, _subscriptions, _replies, options, NodeId, SignalIdleWhenDrained, _logger);
+        _subscriptions.HandleCallsWith(_calls.OnCallAsync);
         if (options.AsyncCalls is { } asyncCalls)
         {
             // Callbacks time out per attempt (CallbackTimeout), not per client.
             _callbackClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            var room = new NodeAsyncRoom(_room, filled: () => _ = ResyncAsync(), released: OnSlotReleased);
+            var room = new NodeAsyncRoom(_room, filled: () => _ = _subscriptions.ResyncAsync(), released: OnSlotReleased);
             _worker = new AsyncCallWorker(
                 _connection, _subjects, asyncCalls, executor, room, NodeId, _callbackClient,
-                (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<AsyncCallWorker>(), _time);
+                logs.CreateLogger<AsyncCallWorker>(), _time);
         }
     }
 
@@ -128,9 +128,9 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
                 "Fix: start the NATS servers or correct --nats / FNPIPELINE_NATS_URL", ex);
         }
 
-        _controlSubscriptions.Add(await SubscribeAsync(_subjects.Status, queueGroup: null, OnStatusAsync, cancellationToken).ConfigureAwait(false));
-        _controlSubscriptions.Add(await SubscribeAsync(_subjects.Cancel(NodeId), queueGroup: null, OnCancelAsync, cancellationToken).ConfigureAwait(false));
-        await ResyncAsync().ConfigureAwait(false);
+        await _subscriptions.AddControlAsync(_subjects.Status, OnStatusAsync, cancellationToken).ConfigureAwait(false);
+        await _subscriptions.AddControlAsync(_subjects.Cancel(NodeId), _calls.OnCancelAsync, cancellationToken).ConfigureAwait(false);
+        await _subscriptions.ResyncAsync().ConfigureAwait(false);
         await _connection.PingAsync(cancellationToken).ConfigureAwait(false);
         if (_worker is not null)
         {
@@ -165,7 +165,7 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
 
         _room.Drain();
         NodeLog.Draining(_logger, NodeId, _room.InFlight);
-        await ResyncAsync().ConfigureAwait(false);
+        await _subscriptions.ResyncAsync().ConfigureAwait(false);
         await AnnounceAsync(CancellationToken.None).ConfigureAwait(false);
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         drain.CancelAfter(_options.DrainTimeout);
@@ -182,10 +182,7 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
             catch (OperationCanceledException)
             {
                 NodeLog.DrainTimedOut(_logger, NodeId, _options.DrainTimeout, _room.InFlight);
-                foreach (var running in _running.Values)
-                {
-                    await CancelQuietlyAsync(running).ConfigureAwait(false);
-                }
+                await _calls.CancelAllAsync().ConfigureAwait(false);
 
                 // The cancelled calls answer their callers at once (the executor's cancellation rule).
                 await _idle.Task.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
@@ -200,10 +197,7 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
             await _announcer.ConfigureAwait(false);
         }
 
-        foreach (var control in _controlSubscriptions)
-        {
-            await control.DisposeAsync().ConfigureAwait(false);
-        }
+        await _subscriptions.DisposeControlsAsync().ConfigureAwait(false);
 
         NodeLog.Stopped(_logger, NodeId);
     }
@@ -233,15 +227,12 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
     /// </summary>
     internal void Crash()
     {
-        _crashed = true; // a killed process sends nothing more
+        _replies.Crash(); // a killed process sends nothing more
         Interlocked.Exchange(ref _state, 2);
         _room.Drain();
         _stopping.Cancel();
         _worker?.Abandon();
-        foreach (var running in _running.Values)
-        {
-            running.Cancel();
-        }
+        _ = _calls.CancelAllAsync();
 
         _ = _connection.DisposeAsync().AsTask();
     }
@@ -261,119 +252,10 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         At = _time.GetUtcNow(),
     };
 
-    /// <summary>Brings the call subscriptions in line with the room: none when full or draining, else any + hot.</summary>
-    private async Task ResyncAsync()
-    {
-        await _subscriptionLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        // Bounded: while NATS reconnects, a subscribe waits; the next resync (every announce tick) tries again.
-        using var bound = new CancellationTokenSource(_fleet.ConnectTimeout);
-        try
-        {
-            var wanted = _room.Subjects();
-            var subjects = new HashSet<string>(StringComparer.Ordinal);
-            if (wanted.Any)
-            {
-                subjects.Add(_subjects.SyncAny);
-            }
-
-            foreach (var key in wanted.HotKeys)
-            {
-                subjects.Add(_subjects.SyncHot(key));
-            }
-
-            foreach (var subject in _callSubscriptions.Keys.Where(s => !subjects.Contains(s)).ToList())
-            {
-                var gone = _callSubscriptions[subject];
-                _callSubscriptions.Remove(subject);
-                // Unsubscribing completes the reader; messages already delivered are still answered (busy when full).
-                await gone.UnsubscribeAsync().WaitAsync(bound.Token).ConfigureAwait(false);
-            }
-
-            foreach (var subject in subjects.Where(s => !_callSubscriptions.ContainsKey(s)))
-            {
-                _callSubscriptions[subject] = await SubscribeAsync(subject, _subjects.NodesQueueGroup, OnCallAsync, bound.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex)
-        {
-            // NATS reconnects on its own and restores the subscriptions it had; the next resync retries the rest.
-            NodeLog.SubscribeFailed(_logger, NodeId, ex);
-        }
-        finally
-        {
-            _subscriptionLock.Release();
-        }
-    }
-
-    private async Task<Subscription> SubscribeAsync(
-        string subject, string? queueGroup, Func<NatsMsg<NatsMemoryOwner<byte>>, Task> handler, CancellationToken cancellationToken)
-    {
-        var sub = await _connection.SubscribeCoreAsync<NatsMemoryOwner<byte>>(subject, queueGroup, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new Subscription(sub, ReadAsync(sub, handler));
-    }
-
-    private static async Task ReadAsync(INatsSub<NatsMemoryOwner<byte>> sub, Func<NatsMsg<NatsMemoryOwner<byte>>, Task> handler)
-    {
-        // Handlers run concurrently: each takes (or refuses) its slot synchronously before its first await.
-        while (await sub.Msgs.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            while (sub.Msgs.TryRead(out var msg))
-            {
-                _ = handler(msg);
-            }
-        }
-    }
-
-    private async Task OnCallAsync(NatsMsg<NatsMemoryOwner<byte>> msg)
-    {
-        using var payload = msg.Data;
-        if (msg.ReplyTo is not { } replyTo)
-        {
-            return;
-        }
-
-        if (!_room.TryTake())
-        {
-            NodeLog.Busy(_logger, NodeId, msg.Subject);
-            await PublishQuietlyAsync(replyTo, SyncReplies.Busy, "busy reply").ConfigureAwait(false);
-            return;
-        }
-
-        if (_room.InFlight >= _room.Capacity)
-        {
-            _ = ResyncAsync(); // full now: leave every call subject at once
-        }
-
-        CallOutcome outcome;
-        ReadOnlyMemory<byte> output = default;
-        InvocationResult? result = null;
-        try
-        {
-            (outcome, result) = await RunAsync(msg.Subject, payload.Memory, replyTo).ConfigureAwait(false);
-            output = result?.Output ?? default;
-        }
-        finally
-        {
-            _room.Release();
-            // Subscribed again (and to the hot subject when the call made its function hot) before the reply goes out,
-            // on the same connection: the caller's next call already finds this node on the hot subject.
-            await ResyncAsync().ConfigureAwait(false);
-            SignalIdleWhenDrained();
-        }
-
-        using (result)
-        {
-            if (!_crashed)
-            {
-                await PublishOutcomeAsync(replyTo, outcome, output).ConfigureAwait(false);
-            }
-        }
-    }
-
     /// <summary>An asynchronous call gave its slot back: subscribe again when there is room, end a drain when it was the last.</summary>
     private void OnSlotReleased()
     {
-        _ = ResyncAsync();
+        _ = _subscriptions.ResyncAsync();
         SignalIdleWhenDrained();
     }
 
@@ -385,162 +267,13 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task<(CallOutcome Outcome, InvocationResult? Result)> RunAsync(string subject, ReadOnlyMemory<byte> payload, string replyTo)
-    {
-        CallSpec spec;
-        ReadOnlyMemory<byte> input;
-        try
-        {
-            var (head, body) = FleetFrame.Read(new ReadOnlySequence<byte>(payload), FleetJsonContext.Default.CallSpec);
-            spec = head;
-            input = payload[(int)(payload.Length - body.Length)..];
-        }
-        catch (FleetProtocolException ex)
-        {
-            NodeLog.BadMessage(_logger, NodeId, subject, ex);
-            return (ErrorOutcome("", new FnError(FnErrorKind.InvalidCall, 400, $"node {NodeId}: {ex.Message}")), null);
-        }
-
-        var callId = spec.CallId ?? Guid.CreateVersion7().ToString("N");
-        spec = spec with { CallId = callId };
-        NodeLog.CallTaken(_logger, NodeId, callId, subject);
-        await PublishQuietlyAsync(replyTo, SyncReplies.Accepted, "accepted reply").ConfigureAwait(false);
-        using var cancel = new CancellationTokenSource();
-        _running[callId] = cancel;
-        using var heartbeats = new CancellationTokenSource();
-        var heartbeat = HeartbeatAsync(replyTo, heartbeats.Token);
-        try
-        {
-            var result = await _executor.InvokeAsync(spec.ToCall(CallInput.FromBytes(input)), cancel.Token).ConfigureAwait(false);
-            if (result.Status == InvocationStatus.Cancelled && _room.Draining && cancel.IsCancellationRequested)
-            {
-                result.Dispose();
-                return (ErrorOutcome(callId, new FnError(FnErrorKind.ShuttingDown, 503, $"node {NodeId} shut down before the call finished")), null);
-            }
-
-            if (spec.Format == FunctionFormat.HttpStream && result.ContainerId is not null
-                && (result.IsSuccess || result.Error?.Kind == FnErrorKind.FunctionFailed))
-            {
-                var idle = spec.IdleTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : _options.HotIdleTimeout;
-                _room.MarkHot(FleetFunctionKey.Compute(spec), spec.FunctionName, spec.Image, idle);
-            }
-
-            return (CallOutcome.From(result, NodeId), result);
-        }
-        catch (InvalidFunctionCallException ex)
-        {
-            return (ErrorOutcome(callId, new FnError(FnErrorKind.InvalidCall, 400, ex.Message)), null);
-        }
-        catch (Exception ex)
-        {
-            NodeLog.CallFailed(_logger, NodeId, callId, ex);
-            return (ErrorOutcome(callId, new FnError(FnErrorKind.EngineError, 502, $"node {NodeId}: {ex.Message}")), null);
-        }
-        finally
-        {
-            _running.TryRemove(callId, out _);
-            await heartbeats.CancelAsync().ConfigureAwait(false);
-            await heartbeat.ConfigureAwait(false);
-        }
-    }
-
-    private CallOutcome ErrorOutcome(string callId, FnError error) => new()
-    {
-        CallId = callId,
-        Status = InvocationStatus.Error,
-        ErrorKind = error.Kind,
-        ErrorStatusCode = error.StatusCode,
-        ErrorMessage = error.Message,
-        NodeId = NodeId,
-    };
-
-    private async Task HeartbeatAsync(string replyTo, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_options.HeartbeatInterval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await PublishQuietlyAsync(replyTo, SyncReplies.Working, "heartbeat").ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The call finished.
-        }
-    }
-
-    private async Task PublishOutcomeAsync(string replyTo, CallOutcome outcome, ReadOnlyMemory<byte> output)
-    {
-        var frame = new ArrayBufferWriter<byte>(output.Length + 1024);
-        FleetFrame.Write(frame, outcome, FleetJsonContext.Default.CallOutcome, output.Span);
-        try
-        {
-            using var bound = new CancellationTokenSource(_fleet.ConnectTimeout);
-            await _connection.PublishAsync(replyTo, frame.WrittenMemory, SyncReplies.Headers(SyncReplies.Outcome, NodeId), cancellationToken: bound.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // E.g. larger than the servers' max_payload: the caller gets the error instead of waiting for a lost node.
-            NodeLog.PublishFailed(_logger, NodeId, "outcome", ex);
-            var error = ErrorOutcome(outcome.CallId, new FnError(FnErrorKind.EngineError, 502, $"node {NodeId} could not send the result: {ex.Message}"));
-            frame.ResetWrittenCount();
-            FleetFrame.Write(frame, error, FleetJsonContext.Default.CallOutcome, []);
-            await PublishQuietlyAsync(replyTo, frame.WrittenMemory, SyncReplies.Outcome, "outcome").ConfigureAwait(false);
-        }
-    }
-
-    private Task PublishQuietlyAsync(string subject, string kind, string what) =>
-        PublishQuietlyAsync(subject, ReadOnlyMemory<byte>.Empty, kind, what);
-
-    private async Task PublishQuietlyAsync(string subject, ReadOnlyMemory<byte> data, string kind, string what)
-    {
-        if (_crashed)
-        {
-            return;
-        }
-
-        try
-        {
-            // Bounded: while NATS reconnects a publish waits, and a reply that late is of no use to its caller.
-            using var bound = new CancellationTokenSource(_fleet.ConnectTimeout);
-            await _connection.PublishAsync(subject, data, SyncReplies.Headers(kind, NodeId), cancellationToken: bound.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            NodeLog.PublishFailed(_logger, NodeId, what, ex);
-        }
-    }
-
     private async Task OnStatusAsync(NatsMsg<NatsMemoryOwner<byte>> msg)
     {
         using var payload = msg.Data;
         if (msg.ReplyTo is { } replyTo)
         {
             var json = JsonSerializer.SerializeToUtf8Bytes(Announcement(), FleetJsonContext.Default.NodeAnnouncement);
-            await PublishQuietlyAsync(replyTo, json, "status", "status reply").ConfigureAwait(false);
-        }
-    }
-
-    private async Task OnCancelAsync(NatsMsg<NatsMemoryOwner<byte>> msg)
-    {
-        using var payload = msg.Data;
-        if (msg.Headers is { } headers && headers.TryGetValue(SyncReplies.CallHeader, out var callId)
-            && _running.TryGetValue(callId.ToString(), out var running))
-        {
-            await CancelQuietlyAsync(running).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task CancelQuietlyAsync(CancellationTokenSource running)
-    {
-        try
-        {
-            await running.CancelAsync().ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The call finished meanwhile.
+            await _replies.PublishAsync(replyTo, json, "status", "status reply").ConfigureAwait(false);
         }
     }
 
@@ -551,7 +284,7 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                await ResyncAsync().ConfigureAwait(false); // forgets functions no longer hot
+                await _subscriptions.ResyncAsync().ConfigureAwait(false); // forgets functions no longer hot
                 await AnnounceAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -577,47 +310,6 @@ public sealed partial class FleetNode : IHostedService, IAsyncDisposable
         catch (Exception ex)
         {
             NodeLog.PublishFailed(_logger, NodeId, "announcement", ex);
-        }
-    }
-
-    private static FleetOptions WithName(FleetOptions fleet, string nodeId)
-    {
-        if (fleet.ClientName is not null)
-        {
-            return fleet;
-        }
-
-        return new FleetOptions
-        {
-            Url = fleet.Url, Fleet = fleet.Fleet, User = fleet.User, Password = fleet.Password, Token = fleet.Token,
-            NKeyFile = fleet.NKeyFile, CredsFile = fleet.CredsFile, TlsCaFile = fleet.TlsCaFile, TlsCertFile = fleet.TlsCertFile,
-            TlsKeyFile = fleet.TlsKeyFile, ConnectTimeout = fleet.ConnectTimeout, ClientName = $"fnpipe-node {nodeId}",
-        };
-    }
-
-    private static string DefaultNodeId()
-    {
-        var host = NotSubjectSafe().Replace(Environment.MachineName, "-");
-        host = host.Length > 50 ? host[..50] : host;
-        return $"{host}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3])}";
-    }
-
-    [GeneratedRegex("[^A-Za-z0-9_-]")]
-    private static partial Regex NotSubjectSafe();
-
-    /// <summary>A subscription and the loop reading it.</summary>
-    private sealed class Subscription(INatsSub<NatsMemoryOwner<byte>> sub, Task reader) : IAsyncDisposable
-    {
-        /// <summary>The reader ends on its own once the messages already delivered are handled (never awaited: a
-        /// subscription ended while NATS reconnects must not hold the node's subscription lock).</summary>
-        public Task Reader => reader;
-
-        public async Task UnsubscribeAsync() => await sub.UnsubscribeAsync().ConfigureAwait(false);
-
-        public async ValueTask DisposeAsync()
-        {
-            await UnsubscribeAsync().ConfigureAwait(false);
-            await sub.DisposeAsync().ConfigureAwait(false);
         }
     }
 }
