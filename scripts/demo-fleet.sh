@@ -96,8 +96,13 @@ echo "front door listening on $url"
 
 call() { # method path body [header]: prints status, call id, node, timings and body
   local method=$1 path=$2 body=$3 header=${4:-}
-  run "curl -X $method $url$path -d '$body'${header:+ -H '$header'}"
-  curl -sS -o "$logs/body" -D "$logs/headers" -X "$method" ${header:+-H "$header"} --data-binary "$body" "$url$path"
+  if [ "$method" = GET ]; then
+    run "curl $url$path"
+    curl -sS -o "$logs/body" -D "$logs/headers" "$url$path"
+  else
+    run "curl -X $method $url$path -d '$body'${header:+ -H '$header'}"
+    curl -sS -o "$logs/body" -D "$logs/headers" -X "$method" ${header:+-H "$header"} --data-binary "$body" "$url$path"
+  fi
   head -1 "$logs/headers" | tr -d '\r'
   { grep -i -E '^(fn-call-id|fnp-node|location|server-timing|retry-after):' "$logs/headers" || true; } | tr -d '\r' | sed 's/^/  /'
   printf '  body: %s\n' "$(cat "$logs/body")"
