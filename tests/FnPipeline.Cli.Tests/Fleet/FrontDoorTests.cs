@@ -100,6 +100,36 @@ public sealed class FrontDoorTests
     }
 
     [Fact]
+    public async Task FrontDoor_NatsLostMidRun_Answers503_ThenServesAgainWithoutARestart()
+    {
+        // A NATS server of the test's own (the fleet's cluster stays up for the other tests); no JetStream: --sync-only.
+        await using var nats = await PrivateNatsServer.StartAsync();
+        var fleet = $"lost{Guid.NewGuid():N}"[..16];
+        await using var node = await NodeProcess.StartAsync(nats.Url, fleet, $"lost-{Guid.NewGuid():N}"[..16], FleetFixture.Nodes[2].Endpoint, ["--sync-only"]);
+        await using var gateway = await GatewayProcess.StartAsync(FunctionsYaml, ["--nats", nats.Url, "--fleet", fleet, .. Gateway.GatewayFixture.WholeAnswers]);
+        var http = gateway.Client;
+        (await PostAsync(http, "cold", "before")).ShouldBe((HttpStatusCode.OK, "before"));
+
+        await nats.KillAsync();
+        using (var lost = await http.PostAsync(new Uri("/invoke/cold", UriKind.Relative), new StringContent("while NATS is down")))
+        {
+            lost.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, await lost.Content.ReadAsStringAsync());
+            lost.Headers.Contains("Retry-After").ShouldBeTrue();
+            (await lost.Content.ReadAsStringAsync()).ShouldContain("NATS");
+        }
+
+        // Back on the same port: the front door and the node reconnect on their own, no restart.
+        await nats.StartAgainAsync();
+        var last = (HttpStatusCode)0;
+        await Eventually.HoldsAsync(async () =>
+        {
+            (last, var body) = await PostAsync(http, "cold", "after");
+            return last == HttpStatusCode.OK && body == "after";
+        }, Generous, "a call through the front door succeeds again after NATS came back");
+        last.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Serve_WithAFleetOptionButNoNats_IsAUsageError()
     {
         var result = await Fnpipe.RunAsync(["serve", "--functions", "functions.yaml", "--fleet", "blue"]);
