@@ -20,13 +20,11 @@ public sealed class FnExecutor : IFnExecutor, IDisposable
     private readonly IContainerDriver _driver;
     private readonly ExecutorSettings _settings;
     private readonly ColdCallPipeline _cold;
-    private readonly ColdStderrLog _coldStderr;
-    private readonly TimeProvider _time;
     private readonly IHotCallDispatcher _hot;
+    private readonly CallLanes _lanes;
+    private readonly DriverStartup _startup;
     private readonly FnPipelineMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _startLock = new(1, 1);
-    private volatile bool _started;
     private readonly TaskCompletionSource _disposal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
@@ -60,7 +58,6 @@ public sealed class FnExecutor : IFnExecutor, IDisposable
         var time = timeProvider ?? TimeProvider.System;
         _settings = settings;
         _driver = driver;
-        _time = time;
         _logger = logs.CreateLogger<FnExecutor>();
         _metrics = metrics ?? new FnPipelineMetrics();
 
@@ -68,13 +65,15 @@ public sealed class FnExecutor : IFnExecutor, IDisposable
         driver.Tracker.CountChanged = _metrics.ContainersChanged;
         InstanceId = settings.InstanceId;
         var specs = new ContainerSpecFactory(settings);
-        _coldStderr = new ColdStderrLog(logs.CreateLogger(FunctionLog.Category), time);
         // One lifecycle for both lanes: its stage gates bound cold and hot pulls, creates and starts together.
         var cold = settings.Cold;
         var lifecycle = new ContainerLifecycle(driver, cold.ImageParallelism, cold.CreateParallelism, cold.StartParallelism, _metrics, time);
         _cold = new ColdCallPipeline(lifecycle, cold, specs, _metrics, time, _logger);
         hotFactory ??= (s, m) => HotCallDispatcher.Create(driver, settings.Hot, s, m, time, logs, lifecycle);
         _hot = hotFactory(specs, _metrics);
+        _startup = new DriverStartup(driver);
+        var coldStderr = new ColdStderrLog(logs.CreateLogger(FunctionLog.Category), time);
+        _lanes = new CallLanes(_startup, _cold, _hot, coldStderr, _metrics, time, _logger);
         PipelineLog.ExecutorStarted(_logger, InstanceId, settings.Cold.MaxContainers, settings.Cold.MaxQueuedCalls);
     }
 
@@ -102,27 +101,7 @@ public sealed class FnExecutor : IFnExecutor, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task StartAsync(CancellationToken cancellationToken = default)
-    {
-        if (_started)
-        {
-            return;
-        }
-
-        await _startLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_started)
-            {
-                await _driver.InitializeAsync(cancellationToken).ConfigureAwait(false);
-                _started = true;
-            }
-        }
-        finally
-        {
-            _startLock.Release();
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken = default) => _startup.EnsureStartedAsync(cancellationToken);
 
     /// <inheritdoc />
     public Task<InvocationResult> InvokeAsync(FunctionCall functionCall, CancellationToken cancellationToken = default)
@@ -130,7 +109,7 @@ public sealed class FnExecutor : IFnExecutor, IDisposable
         ArgumentNullException.ThrowIfNull(functionCall);
         FunctionCallValidator.ThrowIfInvalid(functionCall);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return InvokeCoreAsync(Resolve(functionCall), cancellationToken);
+        return _lanes.InvokeAsync(Resolve(functionCall), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -145,7 +124,7 @@ public sealed class FnExecutor : IFnExecutor, IDisposable
 
         // The handle's own source: disposing a handle whose output was not read to its end cancels the call.
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var completion = RunStreamingAsync(resolved, streamer, cancellation.Token);
+        var completion = _lanes.RunStreamingAsync(resolved, streamer, cancellation.Token);
         await Task.WhenAny(streamer.Head, completion).ConfigureAwait(false);
         if (streamer.Head.IsCompleted)
         {
@@ -157,108 +136,8 @@ public sealed class FnExecutor : IFnExecutor, IDisposable
         return StreamingInvocation.Ended(await completion.ConfigureAwait(false));
     }
 
-    /// <summary>Runs a streaming call and ends its output with its outcome, so the reader sees the end only once it is known.</summary>
-    private async Task<InvocationResult> RunStreamingAsync(ResolvedCall resolved, OutputStreamer streamer, CancellationToken cancellationToken)
-    {
-        InvocationResult result;
-        try
-        {
-            result = await InvokeCoreAsync(resolved, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            await streamer.CompleteAsync(new FnStreamException($"The call of {streamer.Subject} failed after its output began: {ex.Message}", ex)).ConfigureAwait(false);
-            throw;
-        }
-
-        await streamer.CompleteAsync(result.Error is { } error ? new FnStreamException(error, streamer.Subject) : null).ConfigureAwait(false);
-        return result;
-    }
-
     private ResolvedCall Resolve(FunctionCall call) =>
         _settings.Calls.Resolve(call, string.IsNullOrEmpty(call.CallId) ? Guid.CreateVersion7().ToString("N") : call.CallId);
-
-    private async Task<InvocationResult> InvokeCoreAsync(ResolvedCall resolved, CancellationToken cancellationToken)
-    {
-        var (call, callId) = (resolved.Call, resolved.CallId);
-        using var activity = CallActivity.StartCall(call, callId);
-        var started = _time.GetTimestamp();
-        if (cancellationToken.IsCancellationRequested)
-        {
-            // Cancelled before the call: the same result as a cancellation at any later point, with no engine work.
-            return Cancelled(call, callId, started, activity, counted: false);
-        }
-
-        var inLane = false;
-        try
-        {
-            await StartAsync(cancellationToken).ConfigureAwait(false);
-            inLane = true;
-            InvocationResult result;
-            if (call.Format == FunctionFormat.HttpStream)
-            {
-                result = await _hot.InvokeAsync(resolved, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                result = await _cold.InvokeAsync(resolved, cancellationToken).ConfigureAwait(false);
-                _coldStderr.Write(call, result);
-            }
-
-            if (result.Status == InvocationStatus.Cancelled)
-            {
-                LogCancelled(callId, call, started);
-            }
-
-            CallActivity.Finish(activity, result);
-            return result;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // E.g. cancelled while the executor started (its first call reaches the engine): still a result. A lane
-            // answers its own cancellations with results and has counted anything it threw.
-            return Cancelled(call, callId, started, activity, counted: inLane);
-        }
-        catch (Exception ex) when (!inLane)
-        {
-            // The engine failed before either lane had the call (each lane counts its own): still a finished call.
-            _metrics.CallFinished(call, null, ex, _time.GetElapsedTime(started));
-            if (activity is not null)
-            {
-                CallActivity.Fail(activity, ex);
-            }
-
-            throw;
-        }
-        catch (Exception ex) when (activity is not null)
-        {
-            CallActivity.Fail(activity, ex);
-            throw;
-        }
-    }
-
-    /// <summary>The caller's cancellation outside the lanes' own handling: a result, counted and logged as theirs are.</summary>
-    private InvocationResult Cancelled(FunctionCall call, string callId, long started, System.Diagnostics.Activity? activity, bool counted)
-    {
-        var result = CallOutcomes.Result(callId, InvocationStatus.Cancelled, CallOutcomes.Cancelled());
-        if (!counted)
-        {
-            _metrics.CallFinished(call, result, null, _time.GetElapsedTime(started));
-        }
-
-        LogCancelled(callId, call, started);
-        CallActivity.Finish(activity, result);
-        return result;
-    }
-
-    /// <summary>A call its caller cancelled (e.g. a client that disconnected) is logged, so that it does not vanish.</summary>
-    private void LogCancelled(string callId, FunctionCall call, long started)
-    {
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            FunctionLog.CallCancelled(_logger, callId, FunctionLog.FunctionLabel(call), _time.GetElapsedTime(started).TotalMilliseconds);
-        }
-    }
 
     /// <summary>
     /// Stops intake, drains in-flight calls (up to <see cref="FnPipelineOptions.DrainTimeout"/>; the calls still running
@@ -328,7 +207,7 @@ public sealed class FnExecutor : IFnExecutor, IDisposable
         await hot.ConfigureAwait(false);
         await _driver.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
-        _startLock.Dispose();
+        _startup.Dispose();
         PipelineLog.ExecutorStopped(_logger, InstanceId);
     }
 }

@@ -25,9 +25,8 @@ internal sealed class DockerContainerDriver : IContainerDriver
     private readonly ImageHealthchecks _healthchecks = new();
     private readonly ILogger _logger;
     private readonly ExecutorOwner? _owner;
-    private readonly CancellationTokenSource _stopReaping = new();
     private readonly TimeProvider _time;
-    private Task? _reaping;
+    private OrphanReapLoop? _reaping;
     private PreForkPool? _pool;
     private int _disposed;
 
@@ -47,7 +46,7 @@ internal sealed class DockerContainerDriver : IContainerDriver
         _client = client ?? DockerClientFactory.Create(Engine);
 
         // After the steps that can throw: a lock taken here is released by DisposeAsync.
-        _owner = TakeOwnerLock(settings.OwnerDirectory, _logger);
+        _owner = OwnerLockSession.TryTake(settings.OwnerDirectory, _logger);
         Settings = _owner is null ? settings : settings with { OwnerLabels = _owner.Labels };
         var engine = _client;
         var tracker = new ContainerTracker(
@@ -110,7 +109,7 @@ internal sealed class DockerContainerDriver : IContainerDriver
         {
             // In the background: leftovers of dead executors must not delay this one's start.
             var reaper = new OrphanReaper(_client, _context.Tracker, ExecutorOwner.CurrentHost, Settings.OwnerDirectory, _logger);
-            _reaping = ReapLoopAsync(reaper, _stopReaping.Token);
+            _reaping = new OrphanReapLoop(reaper, Settings.ReapInterval, _time, _logger);
         }
 
         if (Settings.ImageLoadFile is { } file)
@@ -192,10 +191,9 @@ internal sealed class DockerContainerDriver : IContainerDriver
             return;
         }
 
-        await _stopReaping.CancelAsync().ConfigureAwait(false);
         if (_reaping is { } reaping)
         {
-            await reaping.ConfigureAwait(false);
+            await reaping.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_pool is { } pool)
@@ -213,12 +211,11 @@ internal sealed class DockerContainerDriver : IContainerDriver
         await _context.Tracker.DrainAsync(Settings.RemovalDrainTimeout).ConfigureAwait(false);
         if (_owner is { } owner)
         {
-            await ReleaseOwnerAsync(owner).ConfigureAwait(false);
+            await OwnerLockSession.ReleaseAsync(owner, _client, _time, _logger).ConfigureAwait(false);
         }
 
         _images.Dispose();
         _context.Tracker.Dispose();
-        _stopReaping.Dispose();
         if (_ownsClient)
         {
             _client.Dispose();
@@ -250,91 +247,5 @@ internal sealed class DockerContainerDriver : IContainerDriver
         return _networks.Acquire() is { } network
             ? (network, () => _networks.Release(network))
             : ("none", null);
-    }
-
-    private static ExecutorOwner? TakeOwnerLock(string directory, ILogger logger)
-    {
-        if (!FileLock.IsSupported)
-        {
-            ReaperLog.OwnerLockUnavailable(logger, directory, "this platform has no flock");
-            return null;
-        }
-
-        try
-        {
-            var owner = ExecutorOwner.Acquire(directory);
-            ReaperLog.OwnerLockTaken(logger, owner.Files.OwnerId, owner.Files.LockPath);
-            return owner;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            ReaperLog.OwnerLockUnavailable(logger, directory, e.Message);
-            return null;
-        }
-    }
-
-    private async Task ReapLoopAsync(OrphanReaper reaper, CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await reaper.ReapOnceAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The loop outlives any one failure (engine away, directory unreadable); the next pass retries.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                ReaperLog.ReapFailed(_logger, Settings.ReapInterval, e);
-            }
-
-            try
-            {
-                await Task.Delay(Settings.ReapInterval, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Deletes the owner's files only when the engine confirms that none of its containers is left; otherwise they
-    /// stay, so that a reaper (which then finds the lock free) removes what this executor could not.
-    /// </summary>
-    private async Task ReleaseOwnerAsync(ExecutorOwner owner)
-    {
-        var clean = false;
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), _time);
-            var left = await OrphanReaper.ListManagedAsync(_client, $"{OwnerLabels.Owner}={owner.Files.OwnerId}", timeout.Token).ConfigureAwait(false);
-            clean = left.Count == 0;
-        }
-#pragma warning disable CA1031 // Disposal must not throw; an engine that cannot answer leaves the files to a reaper.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-
-        try
-        {
-            owner.Release(deleteFiles: clean);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            clean = false;
-        }
-
-        if (!clean)
-        {
-            ReaperLog.OwnerFilesKept(_logger, owner.Files.OwnerId, owner.Files.LockPath);
-        }
     }
 }

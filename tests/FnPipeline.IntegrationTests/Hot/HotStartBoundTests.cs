@@ -9,7 +9,8 @@ namespace FnPipeline.IntegrationTests.Hot;
 /// <summary>
 /// Hot launches go through the container lifecycle's stage bounds, which the executor shares with the cold lane: a
 /// burst of new functions never has more creates or starts at the engine than <see cref="StageOptions"/> allows.
-/// Counted by a wrapper around the real driver, on the real engine.
+/// Counted by a wrapper around the real driver, on the real engine. The launch slots are opened to the whole burst, so
+/// a launch that skipped the stage gates would show up as more creates or starts in flight than the bound.
 /// </summary>
 [Collection(DockerCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
@@ -33,6 +34,12 @@ public sealed class HotStartBoundTests(EngineFixture engine)
         };
         options.Stages.CreateParallelism = CreateBound;
         options.Stages.StartParallelism = StartBound;
+        // The hot lane's own launch slots (default: the processor count) must not hide the stage bounds: with twenty
+        // slots, only the lifecycle's create and start gates stand between the burst and the engine.
+        options.Hot.MaxConcurrentStarts = Functions;
+        // Twenty functions booting together on a loaded CI machine: generous bounds, the test is about the gates.
+        options.Hot.StartTimeout = TimeSpan.FromSeconds(60);
+        options.StartTimeout = TimeSpan.FromSeconds(120);
         options.Hot.SocketBaseDirectory = baseDirectory;
         var settings = ExecutorSettings.Resolve(options);
         var driver = new CountingDriver(new DockerContainerDriver(settings.Driver, NullLoggerFactory.Instance, TimeProvider.System, client: null));

@@ -382,14 +382,13 @@ public sealed class HotTestFunctionTests(EngineFixture engine)
         await using var kit = await StartAsync(engine, logs: logs);
 
         using var first = await kit.InvokeAsync(Call(Image, "one", "--chatty"));
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // The container chats while idle: its lines reach the log as they arrive (the signal that it has chatted).
+        await EventuallyAsync(() => Task.FromResult(logs.Any(350, "chatty stdout 5")), "idle stdout logged");
+        await EventuallyAsync(() => Task.FromResult(logs.Any(350, "chatty stderr 5")), "idle stderr logged");
         using var second = await kit.InvokeAsync(Call(Image, "!stderr 2\ntwo", "--chatty"));
 
         second.OutputAsString().ShouldBe("two", second.ToString());
         second.ContainerId.ShouldBe(first.ContainerId);
-        // Logged as it arrives: on a loaded machine the engine may still be delivering the idle lines.
-        await EventuallyAsync(() => Task.FromResult(logs.Any(350, "chatty stdout 5")), "idle stdout logged");
-        await EventuallyAsync(() => Task.FromResult(logs.Any(350, "chatty stderr 5")), "idle stderr logged");
 
         // The attach stream may deliver the call's stderr after its response: then it is logged without the call id.
         await EventuallyAsync(() => Task.FromResult(logs.Any(350, "stderr line 2") || logs.Any(351, "stderr line 2")), "the call's stderr logged");

@@ -403,7 +403,7 @@ public sealed class ColdPipelineTests
         var first = executor.InvokeAsync(Echo("first"));
         await Eventually.HoldsAsync(() => driver.Created == 1);
         var waiting = Enumerable.Range(0, 6).Select(i => executor.InvokeAsync(Echo($"w{i}"))).ToArray();
-        await Task.Delay(100);
+        await Eventually.HoldsAsync(() => executor.ColdQueuedCalls == 6, "the six calls wait behind the first");
 
         time.Advance(TimeSpan.FromSeconds(3));
         driver.RunGate.SetResult();

@@ -63,7 +63,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
 
         using var deadline = new CancellationTokenSource(waitLimit, context.Time);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.ShutdownToken, deadline.Token);
-        var waiter = new Waiter(key, call.MemoryMB, pool);
+        var waiter = new PoolWaiter(key, call.MemoryMB, pool);
         try
         {
             while (true)
@@ -92,7 +92,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
     /// One turn of the wait: take an idle container, else start (or collect) this call's launch, else wait for a
     /// token, a signal or the launch. <c>null</c> means "look again".
     /// </summary>
-    private async ValueTask<Acquisition?> StepAsync(Waiter waiter, ResolvedCall call, CancellationToken cancellationToken)
+    private async ValueTask<Acquisition?> StepAsync(PoolWaiter waiter, ResolvedCall call, CancellationToken cancellationToken)
     {
         if (!TryCount(waiter))
         {
@@ -113,7 +113,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
             return await TakeLaunchedAsync(waiter, done).ConfigureAwait(false);
         }
 
-        if (!await WaitForChangeAsync(pool, waiter.Launch, cancellationToken).ConfigureAwait(false))
+        if (!await PoolChange.WaitAsync(pool, waiter.Launch, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -127,7 +127,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
     /// Counts the call as a waiter of its pool (again, after a container it was served turned out dead; a retired pool
     /// is looked up again first), and once as queued on the executor.
     /// </summary>
-    private bool TryCount(Waiter waiter)
+    private bool TryCount(PoolWaiter waiter)
     {
         if (!waiter.InPool)
         {
@@ -151,7 +151,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
     }
 
     /// <summary>The wait is over: a launch still running joins the pool; the waiter count goes down.</summary>
-    private void Leave(Waiter waiter)
+    private void Leave(PoolWaiter waiter)
     {
         if (waiter.Launch is { } launch)
         {
@@ -194,7 +194,7 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
     /// The call's own launch finished: its container, its start-up error, or <c>null</c> to keep looking. Either way the
     /// waiter stops waiting as the launch stops starting (one step, so the pool's demand stays balanced).
     /// </summary>
-    private async Task<Acquisition?> TakeLaunchedAsync(Waiter waiter, Launch launch)
+    private async Task<Acquisition?> TakeLaunchedAsync(PoolWaiter waiter, Launch launch)
     {
         HotContainer container;
         try
@@ -225,51 +225,6 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         return null;
     }
 
-    /// <summary>
-    /// Waits for a token of the pool's idle channel, a capacity signal (or the call's own launch, instead of signals,
-    /// when there is one). Returns <c>true</c> when it got a token: the caller must pop a container.
-    /// </summary>
-    private static async Task<bool> WaitForChangeAsync(FunctionPool pool, Launch? launch, CancellationToken cancellationToken)
-    {
-        using var iteration = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var token = pool.ReadIdleTokenAsync(iteration.Token).AsTask();
-        var signal = launch is null ? pool.ReadCapacitySignalAsync(iteration.Token).AsTask() : null;
-        await Task.WhenAny(token, (Task?)signal ?? launch!.Task).ConfigureAwait(false);
-
-        // The losing read is cancelled; awaiting it tells "cancelled" from "got an item at the same moment".
-        await iteration.CancelAsync().ConfigureAwait(false);
-        var gotToken = await SucceededAsync(token).ConfigureAwait(false);
-        if (signal is not null && await SucceededAsync(signal).ConfigureAwait(false) && gotToken)
-        {
-            pool.SignalCapacity();
-        }
-
-        if (cancellationToken.IsCancellationRequested)
-        {
-            if (gotToken)
-            {
-                pool.PutBackToken();
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        return gotToken;
-    }
-
-    private static async Task<bool> SucceededAsync(Task<byte> read)
-    {
-        try
-        {
-            await read.ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>A launch whose caller went elsewhere (or gave up): its container joins the pool for the next call.</summary>
     private async Task AdoptAsync(Launch launch)
     {
@@ -290,24 +245,5 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
             // After the push: for a moment the container counts twice (idle and starting), never zero times.
             launch.Pool.LaunchHandedOver(servedWaiter: false);
         }
-    }
-
-    /// <summary>
-    /// The state of one call on the slow path: its pool (re-resolved if retired), its launch, whether it counts as a
-    /// waiter of the pool (until served) and as queued on the executor (until it leaves).
-    /// </summary>
-    private sealed class Waiter(FunctionKey key, long memoryMB, FunctionPool pool)
-    {
-        public FunctionKey Key { get; } = key;
-
-        public long MemoryMB { get; } = memoryMB;
-
-        public bool InPool { get; set; }
-
-        public FunctionPool Pool { get; set; } = pool;
-
-        public Launch? Launch { get; set; }
-
-        public bool Counted { get; set; }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Threading.Channels;
 using FnPipeline.Lifecycle;
 
 namespace FnPipeline.HotPool;
@@ -7,12 +6,11 @@ namespace FnPipeline.HotPool;
 /// <summary>
 /// The containers of one function and the callers waiting for one.
 /// <para>
-/// Slot hand-off: idle containers sit on a LIFO stack (<see cref="_idle"/>, top = most recently idle, so the hottest
-/// container is reused and the others age towards their idle timeout), and a bounded channel holds exactly one token
-/// per stacked container (<see cref="_idleTokens"/>). A caller takes a container by first reading a token, then
-/// popping the top of the stack: the channel gives waiting callers FIFO order, cancellation (deadline, caller) and
-/// an allocation-free fast path (<c>TryRead</c>), while the stack decides which container. Tokens are written under
-/// the same lock as pushes, so whoever holds a token is guaranteed a container to pop. Removing a specific idle
+/// Slot hand-off: idle containers sit on an <see cref="IdleStack"/> (LIFO, one token per stacked container). A caller
+/// takes a container by first reading a token, then popping the top of the stack: the tokens give waiting callers
+/// FIFO order, cancellation (deadline, caller) and an allocation-free fast path, while the stack decides which
+/// container. Tokens are written under the same lock as pushes, so whoever holds a token is guaranteed a container to
+/// pop. Removing a specific idle
 /// container (idle timeout, death, eviction) must take a token too; if none is left, every stacked container is
 /// already promised to a caller that is about to pop it, so the removal yields and the caller sees its state.
 /// </para>
@@ -23,17 +21,14 @@ namespace FnPipeline.HotPool;
 /// burst of N callers never makes more than N containers.
 /// </para>
 /// <para>
-/// A second bounded channel carries "capacity" signals: when any container anywhere is removed, pools with waiters
-/// get a signal so that a waiter blocked by a limit tries to launch again. Signals are hints (dropped when the
-/// channel is full, stale ones cost one retry); the waiter re-checks the limits itself.
+/// <see cref="CapacitySignals"/> carry "a limit may have room" hints to waiters blocked by a limit.
 /// </para>
 /// </summary>
 internal sealed class FunctionPool
 {
     private readonly object _gate = new();
-    private readonly List<HotContainer> _idle;
-    private readonly Channel<byte> _idleTokens;
-    private readonly Channel<byte> _capacitySignals;
+    private readonly IdleStack _idle;
+    private readonly CapacitySignals _capacity;
     private int _live;
     private int _waiting;
     private int _starting;
@@ -43,23 +38,8 @@ internal sealed class FunctionPool
     {
         Key = key;
         MaxContainers = maxContainers;
-        _idle = new List<HotContainer>(maxContainers);
-
-        // Never full in practice: tokens <= stacked containers <= live containers <= capacity.
-        _idleTokens = Channel.CreateBounded<byte>(new BoundedChannelOptions(maxContainers)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = false,
-            SingleWriter = false,
-            AllowSynchronousContinuations = false,
-        });
-        _capacitySignals = Channel.CreateBounded<byte>(new BoundedChannelOptions(maxContainers)
-        {
-            FullMode = BoundedChannelFullMode.DropWrite,
-            SingleReader = false,
-            SingleWriter = false,
-            AllowSynchronousContinuations = false,
-        });
+        _idle = new IdleStack(maxContainers);
+        _capacity = new CapacitySignals(maxContainers);
     }
 
     public FunctionKey Key { get; }
@@ -93,7 +73,7 @@ internal sealed class FunctionPool
     /// <param name="forWaiter">Whether the taker is a counted waiter, which stops waiting with it.</param>
     public bool TryTakeIdle([NotNullWhen(true)] out HotContainer? container, bool forWaiter = false)
     {
-        if (_idleTokens.Reader.TryRead(out _))
+        if (_idle.TryReadToken())
         {
             container = PopIdle(forWaiter);
             return true;
@@ -104,8 +84,7 @@ internal sealed class FunctionPool
     }
 
     /// <summary>Waits (FIFO with other waiters) for a token; the caller then owes a <see cref="PopIdle"/> or <see cref="PutBackToken"/>.</summary>
-    public ValueTask<byte> ReadIdleTokenAsync(CancellationToken cancellationToken) =>
-        _idleTokens.Reader.ReadAsync(cancellationToken);
+    public ValueTask<byte> ReadIdleTokenAsync(CancellationToken cancellationToken) => _idle.ReadTokenAsync(cancellationToken);
 
     /// <summary>Pops the top of the stack; only valid while holding a token.</summary>
     /// <param name="forWaiter">The taker is a counted waiter: it stops waiting in the same step, so the demand stays balanced.</param>
@@ -113,8 +92,7 @@ internal sealed class FunctionPool
     {
         lock (_gate)
         {
-            var top = _idle[^1];
-            _idle.RemoveAt(_idle.Count - 1);
+            var top = _idle.Pop();
             if (forWaiter)
             {
                 _waiting--;
@@ -134,7 +112,7 @@ internal sealed class FunctionPool
     {
         lock (_gate)
         {
-            WriteToken();
+            _idle.WriteToken(Key);
         }
     }
 
@@ -143,8 +121,7 @@ internal sealed class FunctionPool
     {
         lock (_gate)
         {
-            _idle.Add(container);
-            WriteToken();
+            _idle.Push(container, Key);
         }
     }
 
@@ -153,14 +130,7 @@ internal sealed class FunctionPool
     {
         lock (_gate)
         {
-            var index = _idle.IndexOf(container);
-            if (index < 0 || !_idleTokens.Reader.TryRead(out _))
-            {
-                return false;
-            }
-
-            _idle.RemoveAt(index);
-            return true;
+            return _idle.TryRemove(container);
         }
     }
 
@@ -169,7 +139,7 @@ internal sealed class FunctionPool
     {
         lock (_gate)
         {
-            return _idle.Count > 0 ? _idle[0] : null;
+            return _idle.Oldest;
         }
     }
 
@@ -288,16 +258,7 @@ internal sealed class FunctionPool
     }
 
     /// <summary>Tells one waiter that a limit may have room now.</summary>
-    public void SignalCapacity() => _capacitySignals.Writer.TryWrite(0);
+    public void SignalCapacity() => _capacity.Signal();
 
-    public ValueTask<byte> ReadCapacitySignalAsync(CancellationToken cancellationToken) =>
-        _capacitySignals.Reader.ReadAsync(cancellationToken);
-
-    private void WriteToken()
-    {
-        if (!_idleTokens.Writer.TryWrite(0))
-        {
-            throw new InvalidOperationException($"Function pool {Key}: more idle tokens than containers.");
-        }
-    }
+    public ValueTask<byte> ReadCapacitySignalAsync(CancellationToken cancellationToken) => _capacity.ReadAsync(cancellationToken);
 }
