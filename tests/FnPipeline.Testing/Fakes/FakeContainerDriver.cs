@@ -60,6 +60,8 @@ internal sealed class FakeContainerDriver : IContainerDriver
     public Func<ContainerSpec, FakeFunction> Functions { get; set; } = _ => new FakeFunction();
 
     /// <summary>Thrown by EnsureImageAsync for the image, if set.</summary>
+    private int _initializations;
+
     public Func<string, Exception?> ImageFailure { get; set; } = _ => null;
 
     /// <summary>Thrown by CreateContainerAsync for the spec, if set (nothing is created or tracked then).</summary>
@@ -172,7 +174,17 @@ internal sealed class FakeContainerDriver : IContainerDriver
         return signal.Task.WaitAsync(cancellationToken);
     }
 
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+    /// <summary>The executor's start-ups of this engine (its first contact), counted.</summary>
+    public int Initializations => Volatile.Read(ref _initializations);
+
+    /// <summary>Runs in every start-up, if set: a gate to hold it (a slow engine) or a failure (an unreachable one).</summary>
+    public Func<CancellationToken, Task>? Initialization { get; set; }
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _initializations);
+        return Initialization?.Invoke(cancellationToken) ?? Task.CompletedTask;
+    }
 
     public Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
     {

@@ -23,20 +23,22 @@ public sealed class ExecutorCancellationTests
     [Fact]
     public async Task Cold_CancelledBeforeTheCall_IsACancelledResultWithNoEngineWork()
     {
-        var driver = new GatedStartDriver(new FakeContainerDriver());
+        var driver = new FakeContainerDriver();
         await using var executor = new FnExecutor(new FnPipelineOptions { InstanceId = "cancel-before" }, driver, null, null, null);
 
         using var result = await executor.InvokeAsync(ColdCall(), new CancellationToken(canceled: true));
 
         ShouldBeCancelled(result);
         driver.Initializations.ShouldBe(0);
-        driver.Inner.Events.ShouldBeEmpty();
+        driver.Events.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task Cold_CancelledWhileTheExecutorStarts_IsACancelledResult()
     {
-        var driver = new GatedStartDriver(new FakeContainerDriver()) { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        // A slow engine: its start-up waits on the gate.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var driver = new FakeContainerDriver { Initialization = token => gate.Task.WaitAsync(token) };
         await using var executor = new FnExecutor(new FnPipelineOptions { InstanceId = "cancel-start" }, driver, null, null, null);
         using var cancel = new CancellationTokenSource();
 
@@ -46,10 +48,10 @@ public sealed class ExecutorCancellationTests
         using var result = await call;
 
         ShouldBeCancelled(result);
-        driver.Inner.Events.ShouldBeEmpty();
+        driver.Events.ShouldBeEmpty();
 
         // The start was abandoned, not broken: the next call starts the executor again and runs.
-        driver.Gate = null;
+        driver.Initialization = null;
         using var next = await executor.InvokeAsync(ColdCall());
         next.Status.ShouldBe(InvocationStatus.Success);
     }
@@ -202,35 +204,4 @@ public sealed class ExecutorCancellationTests
             Directory.Delete(Options.Hot.SocketBaseDirectory!, recursive: true);
         }
     }
-}
-
-/// <summary>A fake engine whose start-up (the executor's first engine contact) waits on <see cref="Gate"/>, as a slow engine would.</summary>
-internal sealed class GatedStartDriver(FakeContainerDriver inner) : IContainerDriver
-{
-    private int _initializations;
-
-    public FakeContainerDriver Inner => inner;
-
-    public TaskCompletionSource? Gate { get; set; }
-
-    public int Initializations => Volatile.Read(ref _initializations);
-
-    public ContainerTracker Tracker => inner.Tracker;
-
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        Interlocked.Increment(ref _initializations);
-        if (Gate is { } gate)
-        {
-            await gate.Task.WaitAsync(cancellationToken);
-        }
-    }
-
-    public Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
-        inner.EnsureImageAsync(image, credentials, cancellationToken);
-
-    public Task<IContainerHandle> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default) =>
-        inner.CreateContainerAsync(spec, cancellationToken);
-
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -124,7 +124,8 @@ public sealed class MetricsDimensionsTests : IDisposable
     [Fact]
     public async Task EngineFailureBeforeEitherLane_IsCounted()
     {
-        var driver = new FailingInitDriver();
+        // The engine is unreachable when the executor first starts it.
+        var driver = new FakeContainerDriver { Initialization = _ => Task.FromException(new FnEngineException("The engine at unix:///nowhere did not answer")) };
         await using var executor = new FnExecutor(new FnPipelineOptions { InstanceId = "metrics-init" }, driver, null, null, null, new FnPipelineMetrics(_factory));
 
         await Should.ThrowAsync<FnEngineException>(() => executor.InvokeAsync(
@@ -233,23 +234,4 @@ public sealed class MetricsDimensionsTests : IDisposable
             }
         }
     }
-}
-
-/// <summary>The fake engine, unreachable when the executor first starts it.</summary>
-internal sealed class FailingInitDriver : FnPipeline.Driver.IContainerDriver
-{
-    private readonly FakeContainerDriver _inner = new();
-
-    public FnPipeline.Tracking.ContainerTracker Tracker => _inner.Tracker;
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
-        Task.FromException(new FnEngineException("The engine at unix:///nowhere did not answer"));
-
-    public Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
-        _inner.EnsureImageAsync(image, credentials, cancellationToken);
-
-    public Task<FnPipeline.Driver.IContainerHandle> CreateContainerAsync(FnPipeline.Driver.ContainerSpec spec, CancellationToken cancellationToken = default) =>
-        _inner.CreateContainerAsync(spec, cancellationToken);
-
-    public ValueTask DisposeAsync() => _inner.DisposeAsync();
 }
