@@ -55,6 +55,16 @@ internal static class ServeCommand
                 result.AddError("--stream-hold-ms must be 0 (stream at once) or more");
             }
         });
+        var warmUp = new Option<WarmUpMode>("--warm-up")
+        {
+            Description = "Before the listening line: 'gateway' (default) sends requests that call no function (/health, /metrics, a 404) so the request path is compiled; " +
+                "'hot' also calls every http-stream function once with an empty body, starting its first container; 'off'. Default: " +
+                WarmUpModes.EnvironmentVariable + ", else gateway.",
+            DefaultValueFactory = DefaultWarmUp,
+            CustomParser = result => WarmUpModes.TryParse(result.Tokens.Count == 1 ? result.Tokens[0].Value : null, out var mode)
+                ? mode
+                : Fail(result),
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "Log level on stderr: Trace, Debug, Information, Warning, Error, None. Default Information (one line per failed call; Debug adds one per successful call).",
@@ -69,7 +79,7 @@ internal static class ServeCommand
             "it is the front door of a fleet on NATS (no engine here): calls go to the fleet's nodes, Fn-Invoke-Type: detached " +
             "is answered 202 with the call id, GET /results/{id} answers its result (docs/fleet.md).")
         {
-            functions, urls, maxRequest, retryAfter, errorStderr, streamHold, logLevel,
+            functions, urls, maxRequest, retryAfter, errorStderr, streamHold, warmUp, logLevel,
         };
         foreach (var option in nats.All)
         {
@@ -93,9 +103,29 @@ internal static class ServeCommand
                 ErrorStderrBytes = parseResult.GetValue(errorStderr),
                 StreamHold = TimeSpan.FromMilliseconds(parseResult.GetValue(streamHold)),
                 Fleet = parseResult.GetValue(nats.Url) is null ? null : nats.Read(parseResult),
+                WarmUp = parseResult.GetValue(warmUp),
             };
             return ServeRunner.RunAsync(parseResult.GetRequiredValue(functions).FullName, settings, parseResult.GetValue(logLevel), cancellationToken);
         });
         return serve;
+    }
+
+    private static WarmUpMode DefaultWarmUp(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        try
+        {
+            return WarmUpModes.FromEnvironment();
+        }
+        catch (FormatException e)
+        {
+            result.AddError(e.Message);
+            return WarmUpModes.Default;
+        }
+    }
+
+    private static WarmUpMode Fail(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        result.AddError($"--warm-up must be off, gateway or hot (got '{string.Join(" ", result.Tokens.Select(t => t.Value))}')");
+        return WarmUpModes.Default;
     }
 }

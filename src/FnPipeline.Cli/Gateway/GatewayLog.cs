@@ -47,4 +47,20 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 521, EventName = "StreamAborted", Level = LogLevel.Warning,
         Message = "{Method} {Path} -> connection aborted: function {Function}, call {CallId} failed after its output began ({StatusCode}, {ElapsedMs:F1} ms): {Error}")]
     public static partial void StreamAborted(ILogger logger, string method, string path, string function, string callId, int statusCode, double elapsedMs, string error);
+
+    [LoggerMessage(EventId = 530, EventName = "WarmedUp", Level = LogLevel.Information,
+        Message = "Warm-up ({Mode}) done in {ElapsedMs:F0} ms: {Requests} gateway request(s), {CallsSucceeded} of {Calls} function call(s) answered 2xx")]
+    public static partial void WarmedUp(ILogger logger, WarmUpMode mode, double elapsedMs, int requests, int callsSucceeded, int calls);
+
+    [LoggerMessage(EventId = 531, EventName = "WarmUpCallFailed", Level = LogLevel.Warning,
+        Message = "Warm-up call of function {Function} (empty body) answered {StatusCode}; its first container may not be ready")]
+    public static partial void WarmUpCallFailed(ILogger logger, string function, int statusCode);
+
+    [LoggerMessage(EventId = 532, EventName = "WarmUpSkipped", Level = LogLevel.Information,
+        Message = "Warm-up ({Mode}) skipped: no http address to reach from this host among {Addresses}")]
+    public static partial void WarmUpSkipped(ILogger logger, WarmUpMode mode, IReadOnlyList<string> addresses);
+
+    [LoggerMessage(EventId = 533, EventName = "WarmUpFailed", Level = LogLevel.Warning,
+        Message = "Warm-up ({Mode}) stopped: a request to {Address} failed ({Problem}); serving without it")]
+    public static partial void WarmUpFailed(ILogger logger, WarmUpMode mode, string address, string problem);
 }

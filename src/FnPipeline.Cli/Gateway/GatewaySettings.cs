@@ -42,4 +42,7 @@ internal sealed record GatewaySettings
     /// gateway runs calls on this machine's engine.
     /// </summary>
     public FnPipeline.Fleet.FleetOptions? Fleet { get; init; }
+
+    /// <summary>What runs between Kestrel's start and the listening line (docs/cli.md, "Warm-up").</summary>
+    public WarmUpMode WarmUp { get; init; } = WarmUpModes.Default;
 }

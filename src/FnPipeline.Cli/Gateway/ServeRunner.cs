@@ -103,13 +103,14 @@ internal static class ServeRunner
         }
 
         var addresses = GatewayHost.Addresses(app);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FnPipeline.Cli.Gateway");
+        await WarmUpAsync(addresses, functions, settings.WarmUp, logger, cancellationToken).ConfigureAwait(false);
         foreach (var address in addresses)
         {
             await Console.Out.WriteLineAsync($"fnpipe: listening on {address}").ConfigureAwait(false);
         }
 
         await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FnPipeline.Cli.Gateway");
         var listening = string.Join(", ", addresses);
         GatewayLog.Listening(logger, listening, functions.Functions.Count, functions.Path);
 
@@ -130,5 +131,31 @@ internal static class ServeRunner
 
         await drained.ConfigureAwait(false);
         return ExitCodes.Success;
+    }
+
+    /// <summary>The warm-up (docs/cli.md) before the listening line: callers that wait for it find the path compiled.</summary>
+    private static async Task WarmUpAsync(IReadOnlyList<string> addresses, FunctionsFile functions, WarmUpMode mode, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (mode == WarmUpMode.Off)
+        {
+            return;
+        }
+
+        if (GatewayWarmUp.LoopbackAddress(addresses) is not { } address)
+        {
+            GatewayLog.WarmUpSkipped(logger, mode, addresses);
+            return;
+        }
+
+        try
+        {
+            var outcome = await GatewayWarmUp.RunAsync(address, functions, mode, logger, cancellationToken).ConfigureAwait(false);
+            GatewayLog.WarmedUp(logger, mode, outcome.Elapsed.TotalMilliseconds, outcome.Requests, outcome.CallsSucceeded, outcome.Calls);
+        }
+        catch (HttpRequestException e)
+        {
+            // The warm-up only saves the first callers time: the gateway serves without it.
+            GatewayLog.WarmUpFailed(logger, mode, address.ToString(), e.Message);
+        }
     }
 }
