@@ -65,6 +65,13 @@ internal static class ServeCommand
                 ? mode
                 : Fail(result),
         };
+        var idleTrim = new Option<long>("--idle-trim-ms")
+        {
+            Description = "After work, once the gateway has been idle this long (ms), return the memory the work left behind to the system " +
+                "(one compacting collection per idle period); 0: never. Default: " + IdleTrimVariable + ", else 10000.",
+            DefaultValueFactory = DefaultIdleTrim,
+            CustomParser = CliParsers.WholeNumber(0, "milliseconds"),
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "Log level on stderr: Trace, Debug, Information, Warning, Error, None. Default Information (one line per failed call; Debug adds one per successful call).",
@@ -79,7 +86,7 @@ internal static class ServeCommand
             "it is the front door of a fleet on NATS (no engine here): calls go to the fleet's nodes, Fn-Invoke-Type: detached " +
             "is answered 202 with the call id, GET /results/{id} answers its result (docs/fleet.md).")
         {
-            functions, urls, maxRequest, retryAfter, errorStderr, streamHold, warmUp, logLevel,
+            functions, urls, maxRequest, retryAfter, errorStderr, streamHold, warmUp, idleTrim, logLevel,
         };
         foreach (var option in nats.All)
         {
@@ -104,6 +111,7 @@ internal static class ServeCommand
                 StreamHold = TimeSpan.FromMilliseconds(parseResult.GetValue(streamHold)),
                 Fleet = parseResult.GetValue(nats.Url) is null ? null : nats.Read(parseResult),
                 WarmUp = parseResult.GetValue(warmUp),
+                IdleTrimAfter = TimeSpan.FromMilliseconds(parseResult.GetValue(idleTrim)),
             };
             return ServeRunner.RunAsync(parseResult.GetRequiredValue(functions).FullName, settings, parseResult.GetValue(logLevel), cancellationToken);
         });
@@ -121,6 +129,26 @@ internal static class ServeCommand
             result.AddError(e.Message);
             return WarmUpModes.Default;
         }
+    }
+
+    /// <summary>The variable that sets the default of <c>--idle-trim-ms</c>.</summary>
+    public const string IdleTrimVariable = "FNPIPELINE_SERVE_IDLE_TRIM_MS";
+
+    private static long DefaultIdleTrim(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = Environment.GetEnvironmentVariable(IdleTrimVariable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (long)GatewaySettings.DefaultIdleTrimAfter.TotalMilliseconds;
+        }
+
+        if (long.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+        {
+            return ms;
+        }
+
+        result.AddError($"{IdleTrimVariable}='{text}' is not a whole number of milliseconds (0: never)");
+        return 0;
     }
 
     private static WarmUpMode Fail(System.CommandLine.Parsing.ArgumentResult result)

@@ -114,6 +114,7 @@ internal static class GatewayHost
         }
 
         services.AddSingleton<FunctionEndpoints>();
+        services.AddHostedService<IdleMemoryTrim>();
 
         var app = builder.Build();
         MapRoutes(app);

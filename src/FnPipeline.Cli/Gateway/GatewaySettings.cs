@@ -45,4 +45,13 @@ internal sealed record GatewaySettings
 
     /// <summary>What runs between Kestrel's start and the listening line (docs/cli.md, "Warm-up").</summary>
     public WarmUpMode WarmUp { get; init; } = WarmUpModes.Default;
+
+    /// <summary>Default <see cref="IdleTrimAfter"/>: 10 s.</summary>
+    public static readonly TimeSpan DefaultIdleTrimAfter = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the gateway must be idle (allocating almost nothing) after work before it returns the memory the work
+    /// left behind (<see cref="IdleMemoryTrim"/>); 0 never does.
+    /// </summary>
+    public TimeSpan IdleTrimAfter { get; init; } = DefaultIdleTrimAfter;
 }
