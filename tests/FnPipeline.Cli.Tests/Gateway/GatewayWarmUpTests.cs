@@ -1,4 +1,5 @@
 using System.Net;
+using FnPipeline.Cli.Gateway;
 using FnPipeline.Cli.Tests.Infrastructure;
 
 namespace FnPipeline.Cli.Tests.Gateway;
@@ -18,8 +19,9 @@ public sealed class GatewayWarmUpTests(EngineFixture engine)
         var gateway = await GatewayProcess.StartAsync(yaml, ["--warm-up", "hot"]);
         try
         {
-            // Listening means the warm-up is over: the hot function's container is there, the cold one ran none.
-            gateway.Stderr.ShouldContain("Warm-up (Hot) done", Case.Sensitive, gateway.Stderr);
+            // Listening means the warm-up is over: the hot function's container is there, the cold one ran none. (Its
+            // log line is on stderr, which may be read after the listening line on stdout.)
+            await Eventually.HoldsAsync(() => gateway.Stderr.Contains("Warm-up (Hot) done", StringComparison.Ordinal), "the warm-up's line is logged");
             gateway.Stderr.ShouldContain($"{GatewayWarmUp.GatewayRounds * 3} gateway request(s), 1 of 1 function call(s) answered 2xx", Case.Sensitive, gateway.Stderr);
             var warmed = await Containers.ListByLabelAsync(engine.Client, label);
             warmed.Count.ShouldBe(1, gateway.Stderr);
@@ -47,7 +49,7 @@ public sealed class GatewayWarmUpTests(EngineFixture engine)
         var gateway = await GatewayProcess.StartAsync(yaml);
         try
         {
-            gateway.Stderr.ShouldContain("Warm-up (Gateway) done", Case.Sensitive, gateway.Stderr);
+            await Eventually.HoldsAsync(() => gateway.Stderr.Contains("Warm-up (Gateway) done", StringComparison.Ordinal), "the warm-up's line is logged");
             gateway.Stderr.ShouldContain("0 of 0 function call(s)", Case.Sensitive, gateway.Stderr);
             (await Containers.ListByLabelAsync(engine.Client, label)).ShouldBeEmpty();
             (await CallAsync(gateway, "hot-echo", "first call")).ShouldBe("first call");
