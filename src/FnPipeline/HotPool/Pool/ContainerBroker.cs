@@ -100,20 +100,25 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
         }
 
         var pool = waiter.Pool;
-        if (pool.TryTakeIdle(out var idle, forWaiter: true))
+        // A waiter already in the token queue keeps its place there (no barging past the waiters ahead of it).
+        if (waiter.TokenRead is null && pool.TryTakeIdle(out var idle, forWaiter: true))
         {
             waiter.InPool = false;
             return await idle.TryActivateAsync().ConfigureAwait(false) ? Acquisition.Got(idle) : null;
         }
 
-        waiter.Launch ??= TryLaunch(pool, call);
+        if (waiter.TokenRead is not { IsCompleted: true })
+        {
+            waiter.Launch ??= TryLaunch(pool, call);
+        }
+
         if (waiter.Launch is { Task.IsCompleted: true } done)
         {
             waiter.Launch = null;
             return await TakeLaunchedAsync(waiter, done).ConfigureAwait(false);
         }
 
-        if (!await PoolChange.WaitAsync(pool, waiter.Launch, cancellationToken).ConfigureAwait(false))
+        if (!await PoolChange.WaitAsync(pool, waiter, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -153,6 +158,17 @@ internal sealed class ContainerBroker(HotPoolContext context, PoolRegistry pools
     /// <summary>The wait is over: a launch still running joins the pool; the waiter count goes down.</summary>
     private void Leave(PoolWaiter waiter)
     {
+        if (waiter.TokenRead is { } read)
+        {
+            // Served otherwise (its launch, or it gave up): the queued read goes, and a token it won meanwhile goes back.
+            waiter.TokenRead = null;
+            context.Background.Track(PoolChange.ReturnUnusedTokenAsync(waiter.Pool, read, waiter.TokenCancellation!));
+        }
+        else
+        {
+            waiter.TokenCancellation?.Dispose();
+        }
+
         if (waiter.Launch is { } launch)
         {
             context.Background.Track(AdoptAsync(launch));

@@ -17,4 +17,10 @@ internal sealed class PoolWaiter(FunctionKey key, long memoryMB, FunctionPool po
     public Launch? Launch { get; set; }
 
     public bool Counted { get; set; }
+
+    /// <summary>The waiter's place in the pool's token queue, from its first wait until it is served or leaves.</summary>
+    public Task<byte>? TokenRead { get; set; }
+
+    /// <summary>Cancels <see cref="TokenRead"/> (linked to the wait's own token).</summary>
+    public CancellationTokenSource? TokenCancellation { get; set; }
 }
