@@ -60,14 +60,15 @@ if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=$((failed + 1))
 fi
 
-# Every container a test creates carries fnpipeline.test.run=<this run> (<this run>-cli for FnPipeline.Cli.Tests,
-# which runs in parallel with the integration tests): none may remain.
+# Every container a test creates carries fnpipeline.test.run=<this run> (<this run>-cli for FnPipeline.Cli.Tests and
+# <this run>-fleet for FnPipeline.Fleet.Tests, which run in parallel with the integration tests): none may remain.
 # The fleet's node engines (scripts/fleet-up.sh) are checked the same way.
 for engine in "" unix:///run/fnpipeline-fleet/node1/docker.sock unix:///run/fnpipeline-fleet/node2/docker.sock \
               unix:///run/fnpipeline-fleet/node3/docker.sock; do
   host=(); [ -z "$engine" ] || host=(-H "$engine")
   leaked=$( (timeout 30 docker "${host[@]}" ps -aq --filter "label=fnpipeline.test.run=$FNPIPELINE_TEST_RUN_ID";
-             timeout 30 docker "${host[@]}" ps -aq --filter "label=fnpipeline.test.run=$FNPIPELINE_TEST_RUN_ID-cli") 2>/dev/null || true)
+             timeout 30 docker "${host[@]}" ps -aq --filter "label=fnpipeline.test.run=$FNPIPELINE_TEST_RUN_ID-cli";
+             timeout 30 docker "${host[@]}" ps -aq --filter "label=fnpipeline.test.run=$FNPIPELINE_TEST_RUN_ID-fleet") 2>/dev/null || true)
   if [ -n "$leaked" ]; then
     echo "test: tests left $(echo "$leaked" | wc -l) container(s) on the engine ${engine:-(main)}: $(echo $leaked); removing them"
     echo "$leaked" | xargs -r docker "${host[@]}" rm -f >/dev/null 2>&1 || true

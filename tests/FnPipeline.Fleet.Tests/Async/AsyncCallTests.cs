@@ -1,5 +1,6 @@
 using System.Net;
 using FnPipeline.Fleet.Async;
+using FnPipeline.Fleet.Tests.Infrastructure;
 using FnPipeline.Fleet.Wire;
 using FnPipeline.Testing.Engine;
 using FnPipeline.Testing.Fleet;
@@ -12,7 +13,7 @@ namespace FnPipeline.Fleet.Tests.Async;
 /// Asynchronous calls on the 3-server NATS cluster of scripts/fleet-up.sh, run by in-process nodes, each on its own
 /// node engine (node i on engine i).
 /// </summary>
-[Collection(AsyncCallsCollectionDefinition.Name)]
+[Collection(FleetCollectionDefinition.Name)]
 [Trait("Category", "Docker")]
 public sealed class AsyncCallTests
 {

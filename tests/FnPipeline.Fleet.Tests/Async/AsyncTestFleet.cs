@@ -73,6 +73,30 @@ internal sealed class AsyncTestFleet : IAsyncDisposable
 
         await Client.DisposeAsync();
         _callbacks.Dispose();
+        await DeleteJetStreamAssetsAsync(Fleet);
+    }
+
+    /// <summary>
+    /// Deletes the fleet's stream and buckets (their R3 replicas would pile up on the shared cluster, run after run,
+    /// and lengthen every restart of its servers). Best effort: a test that took NATS away may leave them.
+    /// </summary>
+    public static async Task DeleteJetStreamAssetsAsync(string fleet)
+    {
+        var subjects = new FleetSubjects(fleet);
+        await using var connection = FleetConnections.Create(new FleetOptions { Url = FleetFixture.NatsUrl, Fleet = fleet });
+        var js = new NATS.Client.JetStream.NatsJSContext(connection);
+        foreach (var stream in new[] { subjects.AsyncStream, "KV_" + subjects.ResultsBucket, "KV_" + AsyncProvisioning.LimitsBucket(subjects) })
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await js.DeleteStreamAsync(stream, timeout.Token);
+            }
+            catch (Exception e) when (e is NATS.Client.JetStream.NatsJSApiException or NATS.Client.Core.NatsException or OperationCanceledException)
+            {
+                // Not created by this test (no call submitted), or NATS is not reachable now.
+            }
+        }
     }
 }
 

@@ -1,23 +1,26 @@
+using System.Collections.Concurrent;
 using FnPipeline.Fleet.Client;
 using FnPipeline.Fleet.Node;
+using FnPipeline.Testing.Fleet;
 
 namespace FnPipeline.Fleet.Tests.Infrastructure;
 
 /// <summary>
-/// One test's fleet: a fleet name of its own (so tests sharing NATS servers never see each other's calls), nodes on real
-/// engines and clients. Every call carries the run labels and <c>fnpipeline.test.fleet=&lt;fleet&gt;</c>, so the test counts
-/// its own containers. Disposal stops the nodes, disposes their executors (removing their containers) and the clients.
+/// One test's fleet on the shared NATS cluster: a fleet name of its own (so tests sharing the servers never see each
+/// other's calls), in-process nodes each on a node engine of its own (node i on engine i) and clients. Every call
+/// carries the run labels and <c>fnpipeline.test.fleet=&lt;fleet&gt;</c>, so the test counts its own containers on
+/// each engine. Disposal stops the nodes, disposes their executors (removing their containers) and the clients.
 /// </summary>
 internal sealed class FleetKit : IAsyncDisposable
 {
     public const string FleetLabelKey = "fnpipeline.test.fleet";
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public FleetKit(string natsUrl, Microsoft.Extensions.Logging.ILoggerFactory? logs = null, string? fleet = null)
+    public FleetKit(Microsoft.Extensions.Logging.ILoggerFactory? logs = null, string? natsUrl = null)
     {
         Logs = logs;
-        NatsUrl = natsUrl;
-        Fleet = fleet ?? "t" + Guid.NewGuid().ToString("N")[..12];
+        NatsUrl = natsUrl ?? FleetFixture.NatsUrl;
+        Fleet = "t" + Guid.NewGuid().ToString("N")[..12];
     }
 
     public string NatsUrl { get; }
@@ -28,21 +31,28 @@ internal sealed class FleetKit : IAsyncDisposable
 
     public List<TestNode> Nodes { get; } = [];
 
-    public FleetOptions FleetOptions() => new() { Url = NatsUrl, Fleet = Fleet };
+    public FleetOptions FleetOptions(string? url = null) => new() { Url = url ?? NatsUrl, Fleet = Fleet };
 
-    /// <summary>A started node on the engine at <paramref name="engine"/>.</summary>
-    public async Task<TestNode> StartNodeAsync(Uri engine, int capacity = 4, Action<FleetNodeOptions>? configure = null)
+    /// <summary>A started node on node engine <paramref name="engine"/> (0-based: node1's engine is 0).</summary>
+    public async Task<TestNode> StartNodeAsync(int engine, int capacity = 4, Action<FleetNodeOptions>? configure = null)
     {
+        var endpoint = FleetFixture.Nodes[engine].Endpoint;
         var executor = FnExecutor.Create(new FnPipelineOptions
         {
-            DockerEndpoint = engine.ToString(),
+            DockerEndpoint = endpoint.ToString(),
             InstanceId = "fl" + Guid.NewGuid().ToString("N")[..10],
             ReapOrphans = false, // other suites share the engine
         });
-        var options = new FleetNodeOptions { MaxInFlight = capacity, NodeId = $"node{Nodes.Count + 1}-{Guid.NewGuid().ToString("N")[..4]}" };
+        var counted = new CountedExecutor(executor);
+        var options = new FleetNodeOptions
+        {
+            MaxInFlight = capacity,
+            NodeId = $"node{Nodes.Count + 1}-{Guid.NewGuid().ToString("N")[..4]}",
+            EngineEndpoint = endpoint.ToString(),
+        };
         configure?.Invoke(options);
-        var node = new FleetNode(executor, FleetOptions(), options, Logs);
-        var testNode = new TestNode(node, executor, engine);
+        var node = new FleetNode(counted, FleetOptions(), options, Logs);
+        var testNode = new TestNode(node, executor, counted, endpoint);
         Nodes.Add(testNode);
         _owned.Add(testNode);
         await node.StartAsync(CancellationToken.None);
@@ -69,13 +79,16 @@ internal sealed class FleetKit : IAsyncDisposable
         Image = TestImages.TestFunction,
         Format = format,
         Input = CallInput.FromString(input),
-        Labels = new Dictionary<string, string>
-        {
-            ["fnpipeline.test"] = "1",
-            [TestRun.RunLabelKey] = TestRun.Id,
-            [FleetLabelKey] = Fleet,
-        },
+        Labels = Labels,
         Timeout = TimeSpan.FromSeconds(60),
+    };
+
+    /// <summary>The run's labels and this fleet's.</summary>
+    public Dictionary<string, string> Labels => new()
+    {
+        ["fnpipeline.test"] = "1",
+        [TestRun.RunLabelKey] = TestRun.Id,
+        [FleetLabelKey] = Fleet,
     };
 
     /// <summary>This fleet's containers on <paramref name="engine"/> now.</summary>
@@ -85,6 +98,10 @@ internal sealed class FleetKit : IAsyncDisposable
         return await Containers.ListByLabelAsync(client, $"{FleetLabelKey}={Fleet}");
     }
 
+    /// <summary>This fleet's containers on each of the three node engines now (node1's first).</summary>
+    public async Task<int[]> ContainersPerEngineAsync() =>
+        await Task.WhenAll(FleetFixture.Nodes.Select(async n => (await ContainersAsync(n.Endpoint)).Count));
+
     public async ValueTask DisposeAsync()
     {
         for (var i = _owned.Count - 1; i >= 0; i--)
@@ -92,19 +109,22 @@ internal sealed class FleetKit : IAsyncDisposable
             await _owned[i].DisposeAsync();
         }
 
-        foreach (var engine in Nodes.Select(n => n.Engine).Distinct())
+        foreach (var engine in FleetFixture.Nodes.Select(n => n.Endpoint))
         {
             await Eventually.HoldsAsync(async () => (await ContainersAsync(engine)).Count == 0, TimeSpan.FromSeconds(30), $"no container of fleet {Fleet} left on {engine}");
         }
     }
 }
 
-/// <summary>A node, its executor and its engine; disposal stops the node, then disposes the executor.</summary>
-internal sealed class TestNode(FleetNode node, FnExecutor executor, Uri engine) : IAsyncDisposable
+/// <summary>A node, its executor (behind a counter) and its engine; disposal stops the node, then disposes the executor.</summary>
+internal sealed class TestNode(FleetNode node, FnExecutor executor, CountedExecutor counted, Uri engine) : IAsyncDisposable
 {
     public FleetNode Node { get; } = node;
 
     public FnExecutor Executor { get; } = executor;
+
+    /// <summary>What the node handed its executor: calls begun, the most at once, their inputs.</summary>
+    public CountedExecutor Counted { get; } = counted;
 
     public Uri Engine { get; } = engine;
 
@@ -113,4 +133,43 @@ internal sealed class TestNode(FleetNode node, FnExecutor executor, Uri engine) 
         await Node.DisposeAsync();
         await Executor.DisposeAsync();
     }
+}
+
+/// <summary>The node's executor seen from the test: every call the node ran, the most it ran at once.</summary>
+internal sealed class CountedExecutor(IFnExecutor inner) : IFnExecutor
+{
+    private int _running;
+    private int _maxRunning;
+
+    public string InstanceId => inner.InstanceId;
+
+    /// <summary>The call ids (or first input line) of every call begun, in order.</summary>
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public int Invocations => Calls.Count;
+
+    public int MaxRunning => Volatile.Read(ref _maxRunning);
+
+    public async Task<InvocationResult> InvokeAsync(FunctionCall functionCall, CancellationToken cancellationToken = default)
+    {
+        Calls.Enqueue(functionCall.CallId ?? "");
+        var now = Interlocked.Increment(ref _running);
+        int max;
+        while (now > (max = Volatile.Read(ref _maxRunning)) && Interlocked.CompareExchange(ref _maxRunning, now, max) != max)
+        {
+        }
+
+        try
+        {
+            return await inner.InvokeAsync(functionCall, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -22,10 +22,15 @@ public sealed record FleetNodeEngine(string Name, Uri Endpoint)
 /// 3-server NATS cluster with JetStream and the 3 node engines. Like <see cref="EngineFixture"/> it fails every test
 /// with the reason and the fixing command when a part does not answer or lacks a test image (fleet tests never skip),
 /// and on dispose fails the run if a container labelled with this run's <see cref="TestRun.RunLabel"/> is left on a
-/// node engine. A test project shares it through a collection definition of its own.
+/// node engine. A test project shares it through a collection definition of its own. While it lives it holds the
+/// fleet's use lock shared (<see cref="UseLockPath"/>): a test that takes NATS servers away (test projects run in
+/// parallel) first takes it exclusively with <see cref="TakeClusterAsync"/>, so it never does so under another suite.
 /// </summary>
 public sealed class FleetFixture : IAsyncLifetime
 {
+    /// <summary>Held shared by every live fixture, exclusively by a test that stops servers of the cluster.</summary>
+    public const string UseLockPath = "/run/fnpipeline-fleet/tests.lock";
+
     /// <summary>The command that starts (or completes) the fleet.</summary>
     public const string UpCommand = "sudo bash scripts/fleet-up.sh";
 
@@ -38,6 +43,7 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>One client for the monitoring endpoints of every fixture (process-wide, as HttpClient is meant to be).</summary>
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private bool _nodesAnswered;
+    private FileStream? _useLock;
 
     /// <summary>n1..n3: client ports 4222-4224, monitoring 8222-8224, on loopback.</summary>
     public static IReadOnlyList<FleetNatsServer> Servers { get; } =
@@ -64,6 +70,20 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await RequireFleetAsync();
+        _nodesAnswered = true;
+        _useLock = await LockAsync(exclusive: false, TimeSpan.FromMinutes(10));
+    }
+
+    /// <summary>
+    /// The cluster for this caller alone: waits (up to <paramref name="wait"/>) until no fixture of any test process
+    /// holds the use lock, then holds it exclusively until disposed. Only a test that stops NATS servers needs it.
+    /// </summary>
+    public static async Task<IDisposable> TakeClusterAsync(TimeSpan wait) => await LockAsync(exclusive: true, wait);
+
+    /// <summary>Fails (with the reason and the fixing command) unless every server and node engine answers as the fleet's, with the test images.</summary>
+    public static async Task RequireFleetAsync()
+    {
         foreach (var server in Servers)
         {
             await RequireServerAsync(server);
@@ -86,7 +106,6 @@ public sealed class FleetFixture : IAsyncLifetime
             missing.AddRange(await MissingImagesAsync(client, node));
         }
 
-        _nodesAnswered = true;
         if (missing.Count > 0)
         {
             throw Missing($"Test images missing on the node engines: {string.Join(", ", missing)}.", null);
@@ -103,11 +122,16 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (!_nodesAnswered)
+        _useLock?.Dispose();
+        if (_nodesAnswered)
         {
-            return;
+            await RequireNoLeaksAsync();
         }
+    }
 
+    /// <summary>Fails the run if a container labelled with this run's label remains on a node engine (after a grace for removals in progress).</summary>
+    public static async Task RequireNoLeaksAsync()
+    {
         var leaks = new List<string>();
         foreach (var node in Nodes)
         {
@@ -126,6 +150,30 @@ public sealed class FleetFixture : IAsyncLifetime
         {
             throw new InvalidOperationException(
                 $"Tests left containers labelled {TestRun.RunLabel} on node engines ({string.Join("; ", leaks)}). Remove them with 'docker -H <node endpoint> rm -f', then fix the test that leaked them.");
+        }
+    }
+
+    /// <summary>flock on <see cref="UseLockPath"/> (.NET takes LOCK_SH for a read-only share, LOCK_EX for FileShare.None), polled until <paramref name="wait"/>.</summary>
+    private static async Task<FileStream> LockAsync(bool exclusive, TimeSpan wait)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            try
+            {
+                return exclusive
+                    ? new FileStream(UseLockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)
+                    : new FileStream(UseLockPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
+            catch (IOException e)
+            {
+                throw new TimeoutException(
+                    $"The fleet's use lock {UseLockPath} stayed held {(exclusive ? "by other fleet tests" : "by a test that stops NATS servers")} for {wait.TotalMinutes:0.#} min.", e);
+            }
         }
     }
 
