@@ -27,6 +27,7 @@ internal sealed class FleetCallAttempts(
         string callId, string image, string subject, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         var (id, replyTo, replies) = connection.Register();
+        var handedOff = false;
         try
         {
             // A connection lost before a node acknowledged the call ends the wait at once (the reply could not come).
@@ -42,6 +43,13 @@ internal sealed class FleetCallAttempts(
             {
                 return new Attempt(unavailable(callId, image, $"sending the call to NATS at {fleet.Url} failed ({ex.Message}); the call did not run"));
             }
+            catch (OperationCanceledException)
+            {
+                // Cancelled while the publish was under way: it may have gone out all the same.
+                handedOff = true;
+                _ = CancelOnceAcceptedAsync(id, replies, callId);
+                throw;
+            }
 
             SyncReply? first;
             try
@@ -51,6 +59,14 @@ internal sealed class FleetCallAttempts(
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 first = null;
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller cancelled before a node acknowledged the call: a node may be taking it right now, and only
+                // its acknowledgement names it. It is told to cancel once that arrives (the caller does not wait).
+                handedOff = true;
+                _ = CancelOnceAcceptedAsync(id, replies, callId);
+                throw;
             }
 
             if (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested && first is null)
@@ -89,6 +105,31 @@ internal sealed class FleetCallAttempts(
             }
 
             return new Attempt(await AwaitOutcomeAsync(callId, image, reply.NodeId ?? "?", replies, cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            if (!handedOff)
+            {
+                connection.Forget(id, replies);
+            }
+        }
+    }
+
+    /// <summary>Waits (up to <see cref="FleetClientOptions.AcceptTimeout"/>) for the first answer to a cancelled call; a node that accepted it is told to cancel.</summary>
+    private async Task CancelOnceAcceptedAsync(long id, Channel<SyncReply> replies, string callId)
+    {
+        try
+        {
+            if (await ReadAsync(replies, options.AcceptTimeout, CancellationToken.None).ConfigureAwait(false) is { } first)
+            {
+                using (first.Payload)
+                {
+                    if (first.Kind == SyncReplies.Accepted && first.NodeId is { } nodeId)
+                    {
+                        await TellCancelAsync(nodeId, callId).ConfigureAwait(false);
+                    }
+                }
+            }
         }
         finally
         {

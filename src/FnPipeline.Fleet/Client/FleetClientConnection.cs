@@ -80,7 +80,9 @@ internal sealed class FleetClientConnection : IAsyncDisposable
 
             if (_inboxSub is null)
             {
-                _inboxSub = await Connection.SubscribeCoreAsync<NatsMemoryOwner<byte>>($"{_inbox}.*", cancellationToken: cancellationToken).ConfigureAwait(false);
+                // Not the caller's token: NATS ends a subscription when the token given to SubscribeCoreAsync is cancelled,
+                // and this inbox serves every call of the client (a first call cancelled took all replies with it).
+                _inboxSub = await Connection.SubscribeCoreAsync<NatsMemoryOwner<byte>>($"{_inbox}.*", cancellationToken: CancellationToken.None).ConfigureAwait(false);
                 _inboxReader = ReadInboxAsync(_inboxSub);
             }
 

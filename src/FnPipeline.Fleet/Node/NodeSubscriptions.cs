@@ -84,7 +84,20 @@ internal sealed class NodeSubscriptions(
     private async Task<Subscription> SubscribeAsync(
         string subject, string? queueGroup, Func<NatsMsg<NatsMemoryOwner<byte>>, Task> handler, CancellationToken cancellationToken)
     {
-        var sub = await connection.SubscribeCoreAsync<NatsMemoryOwner<byte>>(subject, queueGroup, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // NATS ends a subscription when the token given to SubscribeCoreAsync is cancelled (later too): the bound applies
+        // to the wait only. A subscription established after the bound is dropped, so no call reaches one nobody reads.
+        var subscribing = connection.SubscribeCoreAsync<NatsMemoryOwner<byte>>(subject, queueGroup, cancellationToken: CancellationToken.None).AsTask();
+        INatsSub<NatsMemoryOwner<byte>> sub;
+        try
+        {
+            sub = await subscribing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = subscribing.ContinueWith(static t => t.Result.DisposeAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
+        }
+
         return new Subscription(sub, ReadAsync(sub, handler));
     }
 
