@@ -64,6 +64,7 @@ public sealed class AsyncCallClient : IAsyncDisposable
         call = call with { CallId = callId };
         ThrowIfInvalid(call, options);
 
+        ThrowIfReconnecting($"submitting call {callId} (image '{call.Image}')");
         var store = await StoreAsync(cancellationToken).ConfigureAwait(false);
         var input = await ReadInputAsync(call, cancellationToken).ConfigureAwait(false);
         var spec = CallSpec.From(call);
@@ -162,6 +163,11 @@ public sealed class AsyncCallClient : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
         }
+        catch (Exception e) when (e is NatsException && !cancellationToken.IsCancellationRequested)
+        {
+            // The watch is a JetStream consumer: while the cluster elects leaders (a server lost) it may not be created.
+            throw Unavailable($"waiting for the result of call {callId}", e);
+        }
 
         return await GetResultAsync(callId, cancellationToken).ConfigureAwait(false);
     }
@@ -231,6 +237,19 @@ public sealed class AsyncCallClient : IAsyncDisposable
         { Record: var record } => new AsyncCallResult.Pending(callId, record.SubmittedAt, record.FailedRuns, record.LastError),
     };
 #pragma warning restore CA2000
+
+    /// <summary>
+    /// While the connection is lost (every server down, or moving to another), a publish would wait in the client's
+    /// buffer for the next server and the caller with it: answered FleetUnavailable at once instead, as sync calls are.
+    /// </summary>
+    private void ThrowIfReconnecting(string what)
+    {
+        if (_connection.ConnectionState == NatsConnectionState.Reconnecting)
+        {
+            throw new FleetAsyncException(FnErrorKind.FleetUnavailable,
+                $"Fleet '{_subjects.Fleet}': {what} failed: NATS is unreachable (reconnecting). The call was not accepted; retry once NATS answers.");
+        }
+    }
 
     private FleetAsyncException Unavailable(string what, Exception inner) =>
         new(FnErrorKind.FleetUnavailable, $"Fleet '{_subjects.Fleet}': {what} failed: NATS did not take it ({inner.Message}). The call was not accepted; retry once NATS answers.", inner);

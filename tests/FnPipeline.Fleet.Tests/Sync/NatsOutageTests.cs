@@ -30,6 +30,7 @@ public sealed class NatsOutageTests(ITestOutputHelper output)
         }
 
         await asyncFleet.StartNodeAsync("async-node");
+        (await asyncFleet.Client.GetResultAsync("provisioned")).ShouldBeOfType<AsyncCallResult.NotFound>(); // stream and buckets exist, 3 replicas
         var client = kit.Client();
         using (var before = await client.InvokeAsync(kit.HotCall("before")))
         {
@@ -68,8 +69,34 @@ public sealed class NatsOutageTests(ITestOutputHelper output)
             output.WriteLine($"killed {victim.Name}; {failures.Count} call(s) answered FleetUnavailable before calls flowed again");
 
             // Asynchronous calls too: the stream and buckets (3 replicas) keep a quorum on the two servers left.
-            var callId = await asyncFleet.Client.SubmitAsync(AsyncTestFleet.Call("async while a server is down")).WaitAsync(CallBound);
-            using var done = (await asyncFleet.Client.WaitForResultAsync(callId, TimeSpan.FromSeconds(90))).ShouldBeOfType<AsyncCallResult.Completed>();
+            // JetStream may answer nothing for a moment while it elects new leaders: submissions are then refused
+            // clearly (FleetUnavailable, within the bound), and one is accepted soon after.
+            string? callId = null;
+            var refused = 0;
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    try
+                    {
+                        callId = await asyncFleet.Client.SubmitAsync(AsyncTestFleet.Call("async while a server is down")).WaitAsync(CallBound);
+                        return true;
+                    }
+                    catch (FleetAsyncException e) when (e.Kind == FnErrorKind.FleetUnavailable)
+                    {
+                        refused++;
+                        return false;
+                    }
+                },
+                TimeSpan.FromMinutes(3),
+                $"an asynchronous call is accepted after {victim.Name} died");
+
+            output.WriteLine($"{refused} asynchronous submission(s) refused before one was accepted");
+            AsyncCallResult? stored = null;
+            await Eventually.HoldsAsync(
+                async () => (stored = await asyncFleet.Client.GetResultAsync(callId!)) is AsyncCallResult.Completed,
+                TimeSpan.FromMinutes(2),
+                "the asynchronous call's result is stored");
+            using var done = stored.ShouldBeOfType<AsyncCallResult.Completed>();
             done.Result.OutputAsString().ShouldBe("async while a server is down", done.Result.ToString());
         }
         finally
