@@ -107,9 +107,10 @@ internal sealed class NodeCallRunner(
         var callId = spec.CallId ?? Guid.CreateVersion7().ToString("N");
         spec = spec with { CallId = callId };
         NodeLog.CallTaken(logger, nodeId, callId, subject);
-        await replies.PublishAsync(replyTo, SyncReplies.Accepted, "accepted reply").ConfigureAwait(false);
+        // Known as running before the client learns it was accepted: a cancel sent on "accepted" must find it.
         using var cancel = new CancellationTokenSource();
         _running[callId] = cancel;
+        await replies.PublishAsync(replyTo, SyncReplies.Accepted, "accepted reply").ConfigureAwait(false);
         using var heartbeats = new CancellationTokenSource();
         var heartbeat = replies.HeartbeatAsync(replyTo, heartbeats.Token);
         try
