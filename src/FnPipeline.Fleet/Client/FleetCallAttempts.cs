@@ -75,7 +75,13 @@ internal sealed class FleetCallAttempts(
                     $"the connection to NATS at {fleet.Url} was lost before a node acknowledged the call; it was not sent again"));
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Cancelled just as the first reply was read: a node that accepted the call must still hear of it.
+                await CancelAcceptedAsync(first, callId).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (first is not { } reply)
             {
                 // Nothing ran: a node acknowledges before it runs a call. The request was lost in flight (typically it
@@ -120,20 +126,29 @@ internal sealed class FleetCallAttempts(
     {
         try
         {
-            if (await ReadAsync(replies, options.AcceptTimeout, CancellationToken.None).ConfigureAwait(false) is { } first)
-            {
-                using (first.Payload)
-                {
-                    if (first.Kind == SyncReplies.Accepted && first.NodeId is { } nodeId)
-                    {
-                        await TellCancelAsync(nodeId, callId).ConfigureAwait(false);
-                    }
-                }
-            }
+            await CancelAcceptedAsync(await ReadAsync(replies, options.AcceptTimeout, CancellationToken.None).ConfigureAwait(false), callId)
+                .ConfigureAwait(false);
         }
         finally
         {
             connection.Forget(id, replies);
+        }
+    }
+
+    /// <summary>Tells the node that sent <paramref name="first"/> to cancel, when it is an acknowledgement; owns the reply.</summary>
+    private async Task CancelAcceptedAsync(SyncReply? first, string callId)
+    {
+        if (first is not { } reply)
+        {
+            return;
+        }
+
+        using (reply.Payload)
+        {
+            if (reply.Kind == SyncReplies.Accepted && reply.NodeId is { } nodeId)
+            {
+                await TellCancelAsync(nodeId, callId).ConfigureAwait(false);
+            }
         }
     }
 
