@@ -40,6 +40,11 @@ internal static class NodeRunner
         {
             return await InvokeRunner.FailAsync(ExitCodes.Usage, e.Message).ConfigureAwait(false);
         }
+        catch (FormatException e) when (e.InnerException is FnPipeline.Docker.Engine.EngineDiscoveryException)
+        {
+            // A wrong DOCKER_HOST, DOCKER_CONTEXT or TLS folder: said as fnpipe invoke and serve say it.
+            return await InvokeRunner.FailAsync(ExitCodes.Usage, $"cannot find the Docker engine: {e.Message}").ConfigureAwait(false);
+        }
         catch (FormatException e)
         {
             return await InvokeRunner.FailAsync(ExitCodes.Usage, $"invalid FNPIPELINE_* setting: {e.Message}").ConfigureAwait(false);

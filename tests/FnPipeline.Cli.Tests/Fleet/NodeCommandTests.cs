@@ -92,4 +92,21 @@ public sealed class NodeCommandTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task Node_WithAWrongDockerHost_ExitsWithUsageCode2_SayingTheEngineCannotBeFound()
+    {
+        var result = await Fnpipe.RunAsync(
+            ["node", "--nats", FleetCliKit.NatsUrl, "--sync-only"],
+            environment: new Dictionary<string, string?>
+            {
+                ["DOCKER_HOST"] = "bogus://nowhere",
+                ["FNPIPELINE_DOCKER_ENDPOINT"] = null,
+            });
+
+        result.ExitCode.ShouldBe(2, result.StandardError);
+        result.StandardError.ShouldContain("cannot find the Docker engine: DOCKER_HOST: 'bogus://nowhere'");
+        result.StandardError.ShouldNotContain("FNPIPELINE_");
+        result.StandardError.ShouldNotContain("   at ");
+    }
 }
