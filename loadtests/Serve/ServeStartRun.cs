@@ -7,12 +7,14 @@ namespace FnPipeline.LoadTests.Serve;
 
 /// <summary>
 /// One <c>serve-start</c> run: a functions file with one hot echo (<c>fnpipeline/testfn</c>), <c>fnpipe serve</c> started
-/// on it, the load from the second fnpipe listens (no warm-up: the start-up is what is measured), one sample of RSS
+/// on it, the load from the second fnpipe listens (the client warmed up beforehand against a bare echo; fnpipe's start-up is
+/// what is measured), one sample of RSS
 /// and CPU a second, then 10 s idle, then SIGTERM. Reports the first 20 s against the last 20 s.
 /// </summary>
 internal static class ServeStartRun
 {
     private static readonly TimeSpan IdleAfterLoad = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ClientWarmUp = TimeSpan.FromSeconds(8);
 
     public static async Task<int> RunAsync(ServeStartSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
@@ -20,6 +22,7 @@ internal static class ServeStartRun
         var functionsFile = Path.Combine(settings.OutputDirectory, "functions.yaml");
         await File.WriteAllTextAsync(functionsFile, FunctionsYaml, cancellationToken);
         var payload = Encoding.ASCII.GetBytes(new string('x', settings.PayloadBytes));
+        await WarmUpClientAsync(settings, payload, output, cancellationToken);
         ServeProcess serve;
         try
         {
@@ -45,7 +48,7 @@ internal static class ServeStartRun
             var end = TimeSpan.FromSeconds(settings.Seconds);
             var sampler = SampleAsync(serve, seconds, loadStarted, end, output, cancellationToken);
             var callers = Enumerable.Range(0, settings.Concurrency)
-                .Select(_ => Task.Run(() => CallerAsync(client, payload, seconds, loadStarted, end, cancellationToken), cancellationToken))
+                .Select(_ => Task.Run(() => CallerAsync(client, "invoke/echo", payload, seconds, loadStarted, end, cancellationToken), cancellationToken))
                 .ToArray();
             await Task.WhenAll(callers);
             await sampler;
@@ -71,7 +74,28 @@ internal static class ServeStartRun
               fnpipeline.loadtest: serve-start
         """;
 
-    private static async Task CallerAsync(HttpClient client, byte[] payload, Second[] seconds, long started, TimeSpan end, CancellationToken cancellationToken)
+    /// <summary>
+    /// The client's own start-up out of the way: the same callers for a few seconds against a bare Kestrel echo in this
+    /// process (stopped before fnpipe starts), so the first seconds measure fnpipe's start-up, not the load generator's JIT.
+    /// </summary>
+    private static async Task WarmUpClientAsync(ServeStartSettings settings, byte[] payload, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var echo = Floor.FloorServer.Build("http://127.0.0.1:0");
+        await echo.StartAsync(cancellationToken);
+        using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = new Uri(echo.Urls.First() + "/"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var seconds = new Second[(int)ClientWarmUp.TotalSeconds + 1];
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, settings.Concurrency)
+            .Select(_ => Task.Run(() => CallerAsync(client, "echo", payload, seconds, started, ClientWarmUp, cancellationToken), cancellationToken)));
+        await echo.StopAsync(cancellationToken);
+        output.WriteLine($"client warmed up: {seconds.Sum(s => s.Ok)} calls to a bare Kestrel echo in {ClientWarmUp.TotalSeconds:0} s ({seconds.Sum(s => s.Failed)} failed)");
+    }
+
+    private static async Task CallerAsync(HttpClient client, string path, byte[] payload, Second[] seconds, long started, TimeSpan end, CancellationToken cancellationToken)
     {
         while (Stopwatch.GetElapsedTime(started) is var elapsed && elapsed < end && !cancellationToken.IsCancellationRequested)
         {
@@ -79,7 +103,7 @@ internal static class ServeStartRun
             try
             {
                 using var content = new ByteArrayContent(payload);
-                using var response = await client.PostAsync("invoke/echo", content, cancellationToken);
+                using var response = await client.PostAsync(path, content, cancellationToken);
                 var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
                 ok = response.StatusCode == HttpStatusCode.OK && body.Length == payload.Length;
             }

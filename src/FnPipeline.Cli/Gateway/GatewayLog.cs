@@ -49,8 +49,8 @@ internal static partial class GatewayLog
     public static partial void StreamAborted(ILogger logger, string method, string path, string function, string callId, int statusCode, double elapsedMs, string error);
 
     [LoggerMessage(EventId = 530, EventName = "WarmedUp", Level = LogLevel.Information,
-        Message = "Warm-up ({Mode}) done in {ElapsedMs:F0} ms: {Requests} gateway request(s), {CallsSucceeded} of {Calls} function call(s) answered 2xx")]
-    public static partial void WarmedUp(ILogger logger, WarmUpMode mode, double elapsedMs, int requests, int callsSucceeded, int calls);
+        Message = "Warm-up ({Mode}) done in {ElapsedMs:F0} ms: {Requests} gateway request(s), {CallsSucceeded} of {Calls} function call(s) answered 2xx, {RepeatCalls} repeat call(s)")]
+    public static partial void WarmedUp(ILogger logger, WarmUpMode mode, double elapsedMs, int requests, int callsSucceeded, int calls, int repeatCalls);
 
     [LoggerMessage(EventId = 531, EventName = "WarmUpCallFailed", Level = LogLevel.Warning,
         Message = "Warm-up call of function {Function} (empty body) answered {StatusCode}; its first container may not be ready")]

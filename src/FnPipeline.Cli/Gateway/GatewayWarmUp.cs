@@ -4,8 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace FnPipeline.Cli.Gateway;
 
-/// <summary>What the warm-up did: gateway requests sent, function calls made (and how many answered 2xx), its time.</summary>
-internal sealed record WarmUpOutcome(int Requests, int Calls, int CallsSucceeded, TimeSpan Elapsed);
+/// <summary>
+/// What the warm-up did: gateway requests sent, first calls of the functions (and how many answered 2xx), the repeat
+/// calls that followed on the functions that answered, its time.
+/// </summary>
+internal sealed record WarmUpOutcome(int Requests, int Calls, int CallsSucceeded, int RepeatCalls, TimeSpan Elapsed);
 
 /// <summary>
 /// The warm-up of <c>fnpipe serve</c> (docs/cli.md): once Kestrel listens and before the listening line is printed, real
@@ -21,6 +24,20 @@ internal static class GatewayWarmUp
     /// </summary>
     public const int GatewayRounds = 32;
 
+    /// <summary>
+    /// Hot mode, after a function's first call: rounds of repeat calls, one call at a time (its one container serves
+    /// them), with a wait for the optimising JIT after each round. A method is promoted in two steps (an instrumented
+    /// tier, then the optimised one), each after 30 calls and a short delay: the invoke path leaves tier 0 during the
+    /// warm-up instead of in the first seconds of load (performance.md, issue 11 item 3).
+    /// </summary>
+    public const int HotRounds = 4;
+
+    /// <summary>Repeat calls per function in each of the <see cref="HotRounds"/>.</summary>
+    public const int CallsPerHotRound = 40;
+
+    /// <summary>Bound of one wait for the JIT's background compilations to stop.</summary>
+    private static readonly TimeSpan MaxJitWait = TimeSpan.FromSeconds(3);
+
     public static async Task<WarmUpOutcome> RunAsync(
         Uri address, FunctionsFile functions, WarmUpMode mode, ILogger logger, CancellationToken cancellationToken)
     {
@@ -29,7 +46,7 @@ internal static class GatewayWarmUp
         var started = Stopwatch.GetTimestamp();
         if (mode == WarmUpMode.Off)
         {
-            return new WarmUpOutcome(0, 0, 0, TimeSpan.Zero);
+            return new WarmUpOutcome(0, 0, 0, 0, TimeSpan.Zero);
         }
 
         // Its own handler: the connections close with it, so no warm-up socket stays open in Kestrel.
@@ -45,8 +62,10 @@ internal static class GatewayWarmUp
             }
         }
 
+        await WaitForJitAsync(cancellationToken).ConfigureAwait(false);
         var calls = 0;
         var succeeded = 0;
+        var repeats = 0;
         if (mode == WarmUpMode.Hot)
         {
             var hot = functions.Functions.Where(f => f.Format == FunctionFormat.HttpStream).ToList();
@@ -63,9 +82,41 @@ internal static class GatewayWarmUp
                     GatewayLog.WarmUpCallFailed(logger, hot[i].Name, answers[i]);
                 }
             }
+
+            var answered = hot.Where((_, i) => answers[i] is >= 200 and < 300).ToList();
+            for (var round = 0; round < HotRounds && answered.Count > 0; round++)
+            {
+                for (var call = 0; call < CallsPerHotRound; call++)
+                {
+                    foreach (var function in answered)
+                    {
+                        await CallAsync(client, function.Name, cancellationToken).ConfigureAwait(false);
+                        repeats++;
+                    }
+                }
+
+                await WaitForJitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        return new WarmUpOutcome(requests, calls, succeeded, Stopwatch.GetElapsedTime(started));
+        return new WarmUpOutcome(requests, calls, succeeded, repeats, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// Until the count of compiled methods stays put for 300 ms (the optimising tier compiles in the background after a
+    /// call-counting delay), at most <see cref="MaxJitWait"/>.
+    /// </summary>
+    private static async Task WaitForJitAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var last = System.Runtime.JitInfo.GetCompiledMethodCount();
+        for (var unchanged = 0; unchanged < 3 && Stopwatch.GetElapsedTime(started) < MaxJitWait;)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            unchanged = now == last ? unchanged + 1 : 0;
+            last = now;
+        }
     }
 
     /// <summary>One call of the function with an empty body through the gateway; its status code.</summary>

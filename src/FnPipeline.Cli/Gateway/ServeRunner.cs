@@ -150,7 +150,7 @@ internal static class ServeRunner
         try
         {
             var outcome = await GatewayWarmUp.RunAsync(address, functions, mode, logger, cancellationToken).ConfigureAwait(false);
-            GatewayLog.WarmedUp(logger, mode, outcome.Elapsed.TotalMilliseconds, outcome.Requests, outcome.CallsSucceeded, outcome.Calls);
+            GatewayLog.WarmedUp(logger, mode, outcome.Elapsed.TotalMilliseconds, outcome.Requests, outcome.CallsSucceeded, outcome.Calls, outcome.RepeatCalls);
         }
         catch (HttpRequestException e)
         {

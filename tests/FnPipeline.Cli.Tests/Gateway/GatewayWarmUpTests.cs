@@ -22,7 +22,9 @@ public sealed class GatewayWarmUpTests(EngineFixture engine)
             // Listening means the warm-up is over: the hot function's container is there, the cold one ran none. (Its
             // log line is on stderr, which may be read after the listening line on stdout.)
             await Eventually.HoldsAsync(() => gateway.Stderr.Contains("Warm-up (Hot) done", StringComparison.Ordinal), "the warm-up's line is logged");
-            gateway.Stderr.ShouldContain($"{GatewayWarmUp.GatewayRounds * 3} gateway request(s), 1 of 1 function call(s) answered 2xx", Case.Sensitive, gateway.Stderr);
+            gateway.Stderr.ShouldContain(
+                $"{GatewayWarmUp.GatewayRounds * 3} gateway request(s), 1 of 1 function call(s) answered 2xx, {GatewayWarmUp.HotRounds * GatewayWarmUp.CallsPerHotRound} repeat call(s)",
+                Case.Sensitive, gateway.Stderr);
             var warmed = await Containers.ListByLabelAsync(engine.Client, label);
             warmed.Count.ShouldBe(1, gateway.Stderr);
 
