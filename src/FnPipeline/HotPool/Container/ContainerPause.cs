@@ -5,7 +5,7 @@ namespace FnPipeline.HotPool;
 
 /// <summary>
 /// Pausing an idle container and unpausing it for its next call, each bounded by
-/// <see cref="HotPoolSettings.PauseTimeout"/>. The container decides when (under its lock, then this one: the lock
+/// <see cref="HotPoolSettings.PauseTimeout"/>. The container's <see cref="ContainerStateMachine"/> decides when (under its lock, then this one: the lock
 /// order is container, then pause); this type runs the engine calls and keeps "paused" and "pausing" consistent.
 /// </summary>
 internal sealed class ContainerPause(HotPoolContext context, IHotContainerOwner owner, HotContainer container)

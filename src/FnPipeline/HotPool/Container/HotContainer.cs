@@ -5,26 +5,18 @@ using FnPipeline.Protocol;
 namespace FnPipeline.HotPool;
 
 /// <summary>
-/// One hot container: its engine handle, socket directory, HTTP client, output, timers and state. Serves one call
-/// at a time. State changes happen under <see cref="_gate"/>; the lock order is container, then pool, and nothing
-/// outside this class (engine calls, cancellation callbacks) runs under it. It reports its transitions (idle, remove
-/// me, place freed) to its <see cref="IHotContainerOwner"/>; removal is idempotent and reports the freed place once.
+/// One hot container: its engine handle, socket directory, HTTP client, output, exit watch and running call. Serves
+/// one call at a time. Its state and transitions live in its <see cref="ContainerStateMachine"/>, which reports them
+/// (idle, remove me) to its <see cref="IHotContainerOwner"/>; removal is idempotent and reports the freed place once.
 /// </summary>
 [SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
     Justification = "RemoveAsync is the single, idempotent end of a container and disposes its fields; calls borrow containers from the pool and must never dispose them.")]
-internal sealed partial class HotContainer
+internal sealed class HotContainer
 {
     private readonly HotPoolContext _context;
     private readonly IHotContainerOwner _owner;
-    private readonly object _gate = new();
     private readonly ExitWatch _exitWatch;
-    private readonly ContainerPause _pause;
-    private readonly IdleClock _idle;
-    private HotContainerState _state = HotContainerState.Starting;
-    private IContainerHandle? _handle;
-    private ContainerExit? _exitInfo;
-    private Exception? _stateError;
-    private Task? _removal;
+    private readonly ContainerStateMachine _states;
 
     public HotContainer(HotPoolContext context, IHotContainerOwner owner, FunctionPool pool, SocketDirectory directory, TimeSpan idleTimeout)
     {
@@ -38,8 +30,7 @@ internal sealed partial class HotContainer
         Output = new HotContainerOutput(ShortName, context.OutputLog, context.Settings.MaxStderrBytes, context.Time);
         _exitWatch = new ExitWatch(context.Time);
         Call = new ContainerCall(context.Time, Output);
-        _pause = new ContainerPause(context, owner, this);
-        _idle = new IdleClock(context.Time, idleTimeout, context.Settings.PauseAfter, static s => ((HotContainer)s!).OnIdleTimer(), this);
+        _states = new ContainerStateMachine(context, owner, this, idleTimeout);
     }
 
     /// <summary>The engine's container name.</summary>
@@ -49,7 +40,7 @@ internal sealed partial class HotContainer
     public string ShortName { get; }
 
     /// <summary>The engine's container id, once created.</summary>
-    public string? Id => Volatile.Read(ref _handle)?.Id;
+    public string? Id => _states.Handle?.Id;
 
     /// <summary>The function's pool this container belongs to (its owner stacks it there).</summary>
     public FunctionPool Pool { get; }
@@ -66,23 +57,11 @@ internal sealed partial class HotContainer
     /// <summary>The container's client, set once it listens.</summary>
     public HttpStreamClient? Client { get; private set; }
 
-    /// <summary>Exited, or its state is unknown: either way it takes no more calls.</summary>
-    private bool HasEnded => _exitInfo is not null || _stateError is not null;
+    /// <summary>When this container became idle (a <see cref="TimeProvider"/> timestamp), for "oldest idle first" eviction.</summary>
+    public long IdleSince => _states.IdleSince;
 
     /// <summary>Takes ownership of the created engine container; <c>false</c> if removal already began (dispose it).</summary>
-    public bool AttachHandle(IContainerHandle handle)
-    {
-        lock (_gate)
-        {
-            if (_removal is not null)
-            {
-                return false;
-            }
-
-            _handle = handle;
-            return true;
-        }
-    }
+    public bool AttachHandle(IContainerHandle handle) => _states.TryAttachHandle(handle);
 
     /// <summary>Starts watching for the container's exit; returns the exit task (it completes once output is read).</summary>
     public Task<ContainerExit> AttachRunning(IRunningContainer running)
@@ -97,35 +76,60 @@ internal sealed partial class HotContainer
     {
         Client = client;
         Output.EndStartup();
-        lock (_gate)
-        {
-            if (_state == HotContainerState.Starting)
-            {
-                _state = HotContainerState.Ready;
-            }
-        }
+        _states.MarkReady();
     }
 
     /// <summary>A launched container goes straight to the call that launched it.</summary>
-    public bool TryTakeReady()
-    {
-        lock (_gate)
-        {
-            if (_state != HotContainerState.Ready || HasEnded)
-            {
-                return false;
-            }
+    public bool TryTakeReady() => _states.TryTakeReady();
 
-            _state = HotContainerState.Busy;
-            return true;
-        }
-    }
+    /// <summary>After a call (or a launch nobody took): idle on top of the pool's stack, or removed if it died.</summary>
+    public void ReturnToPool() => _states.ReturnToPool();
+
+    /// <inheritdoc cref="ContainerStateMachine.TryActivateAsync"/>
+    public ValueTask<bool> TryActivateAsync() => _states.TryActivateAsync();
+
+    /// <inheritdoc cref="ContainerStateMachine.TryEvict"/>
+    public bool TryEvict(string reason) => _states.TryEvict(reason);
 
     /// <summary>
     /// Waits briefly for the engine to report an exit (after a broken call); <c>null</c> if it did not. Throws the
     /// engine's error when the container's state could not be read: that is no exit.
     /// </summary>
     public Task<ContainerExit?> WaitForExitAsync(TimeSpan grace) => _exitWatch.WaitAsync(grace);
+
+    /// <summary>
+    /// Removes the container (once; later calls return the same task). Never throws. Stops the timers, closes the
+    /// client, removes the engine container and its directory (<see cref="ContainerTeardown"/>), then reports the
+    /// freed place to the owner.
+    /// </summary>
+    public Task RemoveAsync(string reason)
+    {
+        if (_states.TryBeginRemoval(out var removal, out var done))
+        {
+            // Started outside the state's lock: removal calls the engine.
+            _ = RemoveCoreAsync(reason, done!);
+        }
+
+        return removal;
+    }
+
+    private async Task RemoveCoreAsync(string reason, TaskCompletionSource done)
+    {
+        try
+        {
+            _states.Dispose();
+            Call.StopTimer();
+            Client?.Dispose();
+            await ContainerTeardown.RunAsync(_context, this, _states.Handle, _exitWatch).ConfigureAwait(false);
+            Call.Dispose();
+            HotPoolLog.Removed(_context.Logger, ShortName, reason);
+        }
+        finally
+        {
+            _owner.PlaceFreed(this);
+            done.TrySetResult();
+        }
+    }
 
     private async Task ObserveExitAsync(Task<ContainerExit> exit)
     {
@@ -142,15 +146,9 @@ internal sealed partial class HotContainer
     /// </summary>
     private void OnEnded(ContainerExit? exit, Exception? lost)
     {
-        lock (_gate)
+        if (!_states.TryRecordEnd(exit, lost))
         {
-            if (lost is not null && _removal is not null)
-            {
-                return;
-            }
-
-            _exitInfo ??= exit;
-            _stateError ??= lost;
+            return;
         }
 
         if (lost is not null)

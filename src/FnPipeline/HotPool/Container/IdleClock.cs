@@ -16,7 +16,7 @@ internal enum IdleStep
 /// <summary>
 /// An idle container's clock: since when it is idle and one timer, re-armed (never re-created) per idle period, that
 /// fires at the pause threshold and the idle timeout. A callback that arrives late or early re-checks the elapsed
-/// time, so stale timers do no harm. Not thread-safe: the container uses it under its lock.
+/// time, so stale timers do no harm. Not thread-safe: the container's <see cref="ContainerStateMachine"/> uses it under its lock.
 /// </summary>
 internal sealed class IdleClock : IDisposable
 {
