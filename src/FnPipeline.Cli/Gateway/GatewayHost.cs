@@ -113,6 +113,9 @@ internal static class GatewayHost
             });
         }
 
+        // The answers log under FunctionEndpoints' category (ILogger<FunctionEndpoints>): one gateway log category for calls.
+        services.AddSingleton<CallAnswers>();
+        services.AddSingleton<StreamingAnswer>();
         services.AddSingleton<FunctionEndpoints>();
         services.AddHostedService<IdleMemoryTrim>();
 
