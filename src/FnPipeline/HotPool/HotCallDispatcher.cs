@@ -44,6 +44,9 @@ internal sealed partial class HotCallDispatcher : IHotCallDispatcher
     /// <summary>Function pools currently kept.</summary>
     public int Pools => _pools.Count;
 
+    /// <summary>Hot containers idle in their pools' stacks now (an idle timer that removes one takes it off at once).</summary>
+    public int Idle => _pools.IdleCount;
+
     /// <summary>Creates the hot pool the executor dispatches http-stream calls to.</summary>
     public static HotCallDispatcher Create(
         IContainerDriver driver,

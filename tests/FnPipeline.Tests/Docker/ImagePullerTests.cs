@@ -3,6 +3,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using FnPipeline.Docker;
 using FnPipeline.Docker.Credentials;
+using FnPipeline.Tests.HotPool.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
@@ -15,10 +16,14 @@ public sealed class ImagePullerTests : IDisposable
 {
     private const string Image = "registry.example:5000/team/fn:v1";
 
+    /// <summary>DockerLog.PullJoined: a caller joined the transfer under way.</summary>
+    private const int PullJoinedEventId = 108;
+
     private readonly IImageOperations _images = Substitute.For<IImageOperations>();
     private readonly IDockerClient _client = Substitute.For<IDockerClient>();
     private readonly FakeTimeProvider _time = new();
     private readonly List<PullCall> _pulls = [];
+    private readonly ListLoggerFactory _logs = new();
     private readonly ImagePuller _puller;
 
     public ImagePullerTests()
@@ -39,7 +44,7 @@ public sealed class ImagePullerTests : IDisposable
             });
         var credentials = new RegistryCredentialResolver(
             new RegistryCredentialInputs("""{"auths":{"registry.example:5000":{"auth":"Y2ZnOnNlY3JldA=="}}}""", _ => null, null), NullLogger.Instance);
-        _puller = new ImagePuller(_client, credentials, TimeSpan.FromMinutes(1), _time, NullLogger.Instance);
+        _puller = new ImagePuller(_client, credentials, TimeSpan.FromMinutes(1), _time, _logs.CreateLogger("puller"));
     }
 
     public void Dispose() => _puller.Dispose();
@@ -107,7 +112,7 @@ public sealed class ImagePullerTests : IDisposable
         var leader = _puller.EnsureImageAsync(Image, null, leaderCancel.Token);
         await WaitForPullsAsync(1);
         var follower = _puller.EnsureImageAsync(Image, null);
-        await Task.Delay(10);
+        await Eventually.HoldsAsync(() => _logs.WithEvent(PullJoinedEventId).Count == 1, "the follower joined the transfer");
 
         await leaderCancel.CancelAsync();
         await Should.ThrowAsync<OperationCanceledException>(() => leader);
@@ -184,22 +189,15 @@ public sealed class ImagePullerTests : IDisposable
         _pulls.ShouldBeEmpty();
     }
 
-    private async Task WaitForPullsAsync(int count)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
+    private Task WaitForPullsAsync(int count) => Eventually.HoldsAsync(
+        () =>
         {
             lock (_pulls)
             {
-                if (_pulls.Count >= count)
-                {
-                    return;
-                }
+                return _pulls.Count >= count;
             }
-
-            await Task.Delay(5, timeout.Token);
-        }
-    }
+        },
+        $"{count} transfer(s) started");
 
     private sealed record PullCall(ImagesCreateParameters Parameters, AuthConfig Auth, IProgress<JSONMessage> Progress, CancellationToken Token)
     {

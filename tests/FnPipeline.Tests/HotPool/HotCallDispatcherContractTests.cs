@@ -152,6 +152,7 @@ public sealed class HotCallDispatcherContractTests
         {
             Handler = async (_, request, token) =>
             {
+                // The function's work: it runs until its call is cancelled (the fake's behaviour, not a wait of the test).
                 await Task.Delay(Timeout.Infinite, token);
                 return new FakeResponse();
             },
@@ -176,6 +177,7 @@ public sealed class HotCallDispatcherContractTests
         {
             Handler = async (_, request, token) =>
             {
+                // The function's work: it runs until its call is cancelled (the fake's behaviour, not a wait of the test).
                 await Task.Delay(Timeout.Infinite, token);
                 return new FakeResponse();
             },

@@ -14,11 +14,14 @@ public sealed class HotCallDispatcherIdleTests
             result.IsSuccess.ShouldBeTrue();
         }
 
+        // The fake clock runs due timers inside Advance, and a removal takes the container off its stack at once:
+        // still stacked right after Advance means no idle step was due.
         sut.FakeTime.Advance(TimeSpan.FromSeconds(29));
-        await Task.Delay(50);
+        sut.Dispatcher.Idle.ShouldBe(1, "not removed before its idle timeout");
         sut.Driver.Alive.ShouldBe(1);
 
         sut.FakeTime.Advance(TimeSpan.FromSeconds(1));
+        sut.Dispatcher.Idle.ShouldBe(0, "taken off its stack when the idle timeout fired");
         await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "the idle container removed");
         await Eventually.HoldsAsync(() => sut.SocketDirectories().Count == 0, "its directory deleted");
         await Eventually.HoldsAsync(() => sut.Dispatcher.Pools == 0, "the empty pool retired");
@@ -38,7 +41,7 @@ public sealed class HotCallDispatcherIdleTests
         }
 
         sut.FakeTime.Advance(TimeSpan.FromSeconds(20));
-        await Task.Delay(50);
+        sut.Dispatcher.Idle.ShouldBe(1, "40 s after the first call, 20 s after the second: still idle");
         sut.Driver.Alive.ShouldBe(1);
         sut.FakeTime.Advance(TimeSpan.FromSeconds(10));
         await Eventually.HoldsAsync(() => sut.Driver.Alive == 0, "removed 30 s after the second call");

@@ -52,6 +52,7 @@ public sealed class HotCallDispatcherShutdownTests
         {
             Handler = async (_, _, token) =>
             {
+                // The function's work: it runs until its call is cancelled (the fake's behaviour, not a wait of the test).
                 await Task.Delay(Timeout.Infinite, token);
                 return new FakeResponse();
             },
@@ -59,10 +60,14 @@ public sealed class HotCallDispatcherShutdownTests
         var call = sut.InvokeAsync(HotPoolHarness.Call("stuck", c => c.Timeout = TimeSpan.FromMinutes(5)));
         await Eventually.HoldsAsync(() => sut.RequestsReceived == 1, "the call runs");
 
+        // DisposeAsync returns parked on the drain wait, a timer of the fake clock: nothing ends it but the call or Advance.
         var disposal = sut.Dispatcher.DisposeAsync(TimeSpan.FromSeconds(5)).AsTask();
-        await Task.Delay(50);
         disposal.IsCompleted.ShouldBeFalse();
-        sut.FakeTime.Advance(TimeSpan.FromSeconds(5));
+        call.IsCompleted.ShouldBeFalse("the call runs on during the drain");
+        sut.FakeTime.Advance(TimeSpan.FromSeconds(4.9));
+        disposal.IsCompleted.ShouldBeFalse("the drain lasts 5 s");
+        sut.Logs.WithEvent(214).ShouldBeEmpty();
+        sut.FakeTime.Advance(TimeSpan.FromSeconds(0.1));
         using var result = await call;
         await disposal;
 

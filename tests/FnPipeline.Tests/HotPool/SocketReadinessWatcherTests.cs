@@ -39,12 +39,14 @@ public sealed class SocketReadinessWatcherTests : IDisposable
     [Fact]
     public async Task Result_LinkBeforeItsTarget_BecomesReadyWhenTheTargetAppears()
     {
+        var time = new GraceSignallingTime();
         var directory = SocketDirectory.Create(_base);
-        using var sut = new SocketReadinessWatcher(directory, TimeProvider.System, NullLogger.Instance);
+        using var sut = new SocketReadinessWatcher(directory, time, NullLogger.Instance);
 
         File.CreateSymbolicLink(directory.SocketPath, "lsnr.sock.tmp");
-        await Task.Delay(50);
-        sut.Result.IsCompleted.ShouldBeFalse();
+        // The link's event reached the watcher, which saw it dangling and armed its grace (on the fake clock: it cannot run out).
+        await time.GraceArmed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        sut.Result.IsCompleted.ShouldBeFalse("a dangling link waits for its target");
         Bind(directory, "lsnr.sock.tmp");
 
         (await sut.Result.WaitAsync(TimeSpan.FromSeconds(5))).State.ShouldBe(SocketCheckState.Ready);
@@ -128,6 +130,23 @@ public sealed class SocketReadinessWatcherTests : IDisposable
         }
 
         Directory.Delete(_base, recursive: true);
+    }
+
+    /// <summary>A fake clock that signals when the watcher arms its dangling-link grace (the one timer it creates unarmed).</summary>
+    private sealed class GraceSignallingTime : FakeTimeProvider
+    {
+        public TaskCompletionSource GraceArmed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            if (dueTime == Timeout.InfiniteTimeSpan)
+            {
+                GraceArmed.TrySetResult();
+            }
+
+            return timer;
+        }
     }
 
     private void Bind(SocketDirectory directory, string name)

@@ -148,6 +148,7 @@ public sealed class ExecutorCancellationTests
         {
             Handler = async (_, _, token) =>
             {
+                // The function's work: it runs until its call is cancelled (the fake's behaviour, not a wait of the test).
                 await Task.Delay(Timeout.Infinite, token);
                 return new FakeResponse();
             },

@@ -21,6 +21,8 @@ public sealed class HttpStreamClientConnectTests : IDisposable
         using var client = new HttpStreamClient(path, new HttpStreamClientOptions { RefusedConnectRetry = TimeSpan.FromSeconds(20) });
 
         var call = client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "http://localhost/call") { Content = new StringContent("x") });
+        // Part of the scenario, not a wait for a state: the function listens a moment after binding, so the client's first
+        // attempts meet a refusal (the test holds whatever the timing; the client exposes no signal of an attempt).
         await Task.Delay(150);
         listener.Listen(1);
         using var noConnection = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -128,20 +128,32 @@ public sealed class StreamingInvocationTests
         var streamer = new OutputStreamer("image 'x'");
         var total = 8 * OutputStreamer.PauseBytes;
         var chunk = new byte[FakeContainer.StreamChunk];
+        var held = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         var writer = Task.Run(async () =>
         {
             for (var written = 0; written < total; written += chunk.Length)
             {
-                await streamer.WriteAsync(chunk, CancellationToken.None);
+                // Below the threshold a write completes at once; the first one that does not is held by the pipe.
+                var write = streamer.WriteAsync(chunk, CancellationToken.None);
+                if (!write.IsCompleted)
+                {
+                    held.TrySetResult(streamer.Written);
+                }
+
+                await write;
             }
 
             await streamer.CompleteAsync(null);
         });
 
-        // Nobody reads: the writer stops once the unread bytes reach the threshold, far below the total.
-        await Eventually.HoldsAsync(() => streamer.Written >= OutputStreamer.PauseBytes - chunk.Length);
-        (await Task.WhenAny(writer, Task.Delay(TimeSpan.FromMilliseconds(300)))).ShouldNotBe(writer);
-        streamer.Written.ShouldBeLessThanOrEqualTo(OutputStreamer.PauseBytes);
+        // Nobody reads: the writer is held once the unread bytes reach the threshold, far below the total, and only a
+        // reader can release it.
+        (await Task.WhenAny(held.Task, writer).WaitAsync(TimeSpan.FromSeconds(30))).ShouldBe(held.Task, "a write was held before the writer wrote everything");
+        var heldAt = await held.Task;
+        heldAt.ShouldBeGreaterThanOrEqualTo(OutputStreamer.PauseBytes - chunk.Length);
+        heldAt.ShouldBeLessThanOrEqualTo(OutputStreamer.PauseBytes);
+        writer.IsCompleted.ShouldBeFalse();
+        streamer.Written.ShouldBe(heldAt, "the held write has not returned");
 
         // A reader releases it, and gets every byte.
         using var read = new MemoryStream();

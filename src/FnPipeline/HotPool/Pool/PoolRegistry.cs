@@ -15,6 +15,9 @@ internal sealed class PoolRegistry(HotPoolSettings settings, ILogger logger)
 
     public int Count => _pools.Count;
 
+    /// <summary>Idle containers over every pool (a snapshot: for tests and diagnostics, not the call path).</summary>
+    public int IdleCount => _pools.Values.Sum(pool => pool.IdleCount);
+
     /// <param name="key">The function.</param>
     /// <param name="memoryMB">Its containers' memory limit (part of the key), for its default cap.</param>
     public FunctionPool Get(FunctionKey key, long memoryMB) =>
