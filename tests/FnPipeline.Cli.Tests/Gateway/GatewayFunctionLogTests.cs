@@ -81,25 +81,11 @@ public sealed class GatewayFunctionLogTests(GatewayFixture fixture) : IClassFixt
     }
 
     /// <summary>Waits (generously: the console logger writes from its own queue) for a logged line that matches.</summary>
-    private static async Task<string> LogLineAsync(GatewayProcess gateway, Func<string, bool> match)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var found = gateway.Stderr.Split('\n').FirstOrDefault(match);
-            if (found is not null)
-            {
-                return found.Trim();
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"no such log line; the gateway logged:\n{gateway.Stderr}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static async Task<string> LogLineAsync(GatewayProcess gateway, Func<string, bool> match) =>
+        (await Eventually.FoundAsync(
+            () => Task.FromResult(gateway.Stderr.Split('\n').FirstOrDefault(match)),
+            TimeSpan.FromSeconds(30),
+            () => $"a matching log line; the gateway logged:\n{gateway.Stderr}")).Trim();
 }
 
 public sealed class GatewayCallLineLevelTests

@@ -242,12 +242,10 @@ public sealed class GatewayLifecycleTests(EngineFixture engine)
                 ["status"] = new Dictionary<string, bool> { ["running"] = true },
             },
         };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        int running;
-        while ((running = (await engine.Client.Containers.ListContainersAsync(parameters)).Count) < count)
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"{running} of {count} containers running");
-            await Task.Delay(100);
-        }
+        var running = 0;
+        await Eventually.HoldsAsync(
+            async () => (running = (await engine.Client.Containers.ListContainersAsync(parameters)).Count) >= count,
+            TimeSpan.FromSeconds(60),
+            () => $"{count} containers run ({running} did)");
     }
 }

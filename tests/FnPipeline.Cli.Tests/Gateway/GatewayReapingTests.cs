@@ -112,17 +112,6 @@ public sealed class GatewayReapingTests(EngineFixture engine)
 
     private static Task EventuallyAsync(Func<Task<bool>> condition, string what) => EventuallyAsync(condition, () => what);
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new ShouldAssertException($"timed out after 60 s waiting until {what()}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    private static Task EventuallyAsync(Func<Task<bool>> condition, Func<string> what) =>
+        Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(60), what);
 }

@@ -75,14 +75,26 @@ public sealed class GatewayProcess : IAsyncDisposable
             }))
             .ExecuteAsync(forceful.Token, graceful.Token);
 
-        var first = await Task.WhenAny(listening.Task, task.Task, Task.Delay(TimeSpan.FromSeconds(60)));
-        if (first != listening.Task)
+        if (await FirstWithinAsync(listening.Task, task.Task, TimeSpan.FromSeconds(60)) != listening.Task)
         {
             await forceful.CancelAsync();
             throw new InvalidOperationException($"fnpipe serve did not start listening. Its stderr:\n{stderr}");
         }
 
         return new GatewayProcess(directory, task, await listening.Task, stderr, graceful, forceful);
+    }
+
+    /// <summary>The first of <paramref name="signal"/> and <paramref name="exit"/> to complete; <c>null</c> when neither did within <paramref name="timeout"/>.</summary>
+    internal static async Task<Task?> FirstWithinAsync(Task signal, Task exit, TimeSpan timeout)
+    {
+        try
+        {
+            return await Task.WhenAny(signal, exit).WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
     }
 
     /// <summary>SIGKILL, as a crash: nothing is drained or removed. Returns once the process is gone.</summary>

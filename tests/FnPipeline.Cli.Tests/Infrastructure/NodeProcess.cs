@@ -77,8 +77,7 @@ public sealed class NodeProcess : IAsyncDisposable
             }))
             .ExecuteAsync(forceful.Token);
 
-        var first = await Task.WhenAny(joined.Task, task.Task, Task.Delay(TimeSpan.FromSeconds(90)));
-        if (first != joined.Task)
+        if (await GatewayProcess.FirstWithinAsync(joined.Task, task.Task, TimeSpan.FromSeconds(90)) != joined.Task)
         {
             await forceful.CancelAsync();
             throw new InvalidOperationException($"fnpipe node {nodeId} did not join the fleet. Its stderr:\n{stderr}");

@@ -200,11 +200,7 @@ public sealed class CliInvokeTests(EngineFixture engine)
             .WithStandardInputPipe(CliWrap.PipeSource.FromString("!sleep 30000\n"))
             .WithStandardErrorPipe(CliWrap.PipeTarget.ToStringBuilder(stderr))
             .ExecuteAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await engine.RunContainersAsync()).Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.HoldsAsync(async () => (await engine.RunContainersAsync()).Count > 0, TimeSpan.FromSeconds(30), () => $"the call's container exists; fnpipe said: {stderr}");
 
         await CliWrap.Cli.Wrap("kill").WithArguments(["-INT", task.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExecuteAsync();
         var result = await task.Task.WaitAsync(TimeSpan.FromSeconds(60));

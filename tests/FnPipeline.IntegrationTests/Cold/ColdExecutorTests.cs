@@ -283,6 +283,7 @@ public sealed class ColdExecutorTests(EngineFixture engine) : IAsyncLifetime
             while (!stop.IsCancellationRequested)
             {
                 observed.Add((await ContainersOf(engine, executor)).Count);
+                // The sampling period of a watcher that runs until the burst ends (it waits for nothing).
                 await Task.Delay(25);
             }
         });
@@ -304,13 +305,9 @@ public sealed class ColdExecutorTests(EngineFixture engine) : IAsyncLifetime
         await AssertNoContainersLeftAsync(engine, executor);
     }
 
-    private async Task WaitForRunningContainerAsync()
-    {
-        for (var i = 0; i < 200 && (await ContainersOf(engine, _executor)).Count == 0; i++)
-        {
-            await Task.Delay(50);
-        }
-
-        await Task.Delay(300);
-    }
+    /// <summary>Waits until the engine reports the call's container running: the cancel then meets a running function.</summary>
+    private Task WaitForRunningContainerAsync() => Eventually.HoldsAsync(
+        async () => (await Containers.ListRunningByLabelAsync(engine.Client, $"fnpipeline.instance={_executor.InstanceId}")).Count > 0,
+        TimeSpan.FromSeconds(30),
+        () => "the call's container runs");
 }

@@ -34,13 +34,10 @@ internal static class ExecutorTestKit
     /// <summary>Waits (bounded) until the engine lists no container of <paramref name="executor"/>.</summary>
     public static async Task AssertNoContainersLeftAsync(EngineFixture engine, IFnExecutor executor)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        IReadOnlyList<string> left;
-        while ((left = await ContainersOf(engine, executor)).Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        left.ShouldBeEmpty($"containers of executor {executor.InstanceId} remain");
+        IReadOnlyList<string> left = [];
+        await Eventually.HoldsAsync(
+            async () => (left = await ContainersOf(engine, executor)).Count == 0,
+            TimeSpan.FromSeconds(30),
+            () => $"no container of executor {executor.InstanceId} remains (left: {string.Join(", ", left)})");
     }
 }

@@ -170,11 +170,10 @@ public sealed class DockerDriverImageTests(EngineFixture engine, RegistryImageFi
         var ensures = Enumerable.Range(0, 5).Select(_ => driver.EnsureImageAsync(registry.Image, Valid)).ToList();
 
         await held.Entered.WaitAsync(RunTimeout);
-        var deadline = DateTime.UtcNow + RunTimeout;
-        while (logs.Entries.Count(e => e.EventId == PullJoinedEventId) + ensures.Count(t => t.IsCompleted) < 4 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.HoldsAsync(
+            () => logs.Entries.Count(e => e.EventId == PullJoinedEventId) + ensures.Count(t => t.IsCompleted) >= 4,
+            RunTimeout,
+            "the other four callers joined the held transfer or found the image");
 
         held.Release();
         await Task.WhenAll(ensures);
@@ -190,11 +189,7 @@ public sealed class DockerDriverImageTests(EngineFixture engine, RegistryImageFi
         // The wrong credentials go first and the right ones follow once that transfer has started: started together,
         // the right ones could finish before the wrong ones even looked, which would then find the image and not pull.
         var bad = _driver.EnsureImageAsync(registry.Image, new RegistryCredentials(RegistryImageFixture.User, "wrong"));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (_driver.PullTransfersStarted == 0 && !bad.IsCompleted && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(1);
-        }
+        await Eventually.HoldsAsync(() => _driver.PullTransfersStarted > 0 || bad.IsCompleted, TimeSpan.FromSeconds(30), "the wrong credentials' transfer started");
 
         var good = _driver.EnsureImageAsync(registry.Image, Valid);
 

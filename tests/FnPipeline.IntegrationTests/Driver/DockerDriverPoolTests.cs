@@ -9,7 +9,7 @@ namespace FnPipeline.IntegrationTests.Driver;
 [Trait("Category", "Docker")]
 public sealed class DockerDriverPoolTests(EngineFixture engine)
 {
-    private static readonly TimeSpan Eventually = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(20);
 
     [Fact]
     public async Task Pool_StartsLabelledPlaceholders_AndDisposalRemovesThem()
@@ -181,18 +181,6 @@ public sealed class DockerDriverPoolTests(EngineFixture engine)
         return result;
     }
 
-    private static async Task<string> EventuallyAsync(Func<Task<string?>> probe)
-    {
-        var deadline = DateTime.UtcNow + Eventually;
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the pool did not settle in time");
-            await Task.Delay(100);
-        }
-    }
+    private static Task<string> EventuallyAsync(Func<Task<string?>> probe) =>
+        Eventually.FoundAsync(probe, SettleTimeout, () => "the pool settled");
 }

@@ -137,6 +137,7 @@ internal sealed class EngineDaemon : IAsyncDisposable
                 throw new TimeoutException($"{_process.StartInfo.FileName} did not answer on {SocketPath} within {ReadyDeadline.TotalSeconds} s; its log:{Environment.NewLine}{Tail()}");
             }
 
+            // The poll's period: the daemon is pinged again until it answers or the deadline passes.
             await Task.Delay(100);
         }
     }

@@ -53,13 +53,10 @@ internal static class EngineKit
     public static async Task AssertNoContainersLeftAsync(string engine, IFnExecutor executor)
     {
         using var client = new DockerClientBuilder().WithEndpoint(new Uri(engine)).Build();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        IReadOnlyList<string> left;
-        while ((left = await Containers.ListByLabelAsync(client, $"fnpipeline.instance={executor.InstanceId}")).Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        left.ShouldBeEmpty($"containers of executor {executor.InstanceId} remain on {engine}");
+        IReadOnlyList<string> left = [];
+        await Eventually.HoldsAsync(
+            async () => (left = await Containers.ListByLabelAsync(client, $"fnpipeline.instance={executor.InstanceId}")).Count == 0,
+            TimeSpan.FromSeconds(60),
+            () => $"no container of executor {executor.InstanceId} remains on {engine} (left: {string.Join(", ", left)})");
     }
 }

@@ -43,6 +43,7 @@ public sealed class HotTestFunctionTests(EngineFixture engine)
             while (!stop.IsCancellationRequested)
             {
                 seen = Math.Max(seen, (await kit.ContainersAsync()).Count);
+                // The sampling period of a watcher that runs until the burst ends (it waits for nothing).
                 await Task.Delay(50);
             }
         });
@@ -468,7 +469,8 @@ public sealed class HotTestFunctionTests(EngineFixture engine)
         }
 
         var running = kit.InvokeAsync(Call(Image, "!sleep 1500\ndrained"));
-        await Task.Delay(300);
+        // The call took the warm container (off the idle stack, in flight): disposal must drain it.
+        await EventuallyAsync(() => Task.FromResult(kit.Dispatcher.InFlight == 1 && kit.Dispatcher.Idle == 0), "the call runs on the warm container");
         var disposal = kit.DisposeAsync().AsTask();
         using var result = await running;
         await disposal;

@@ -60,11 +60,7 @@ public sealed class TestFunctionProtocolTests
     {
         await using HttpStreamContainer container = await HttpStreamContainer.StartAsync(TestImages.TestFunction, ["--bad-symlink"]);
 
-        DateTime deadline = DateTime.UtcNow + SocketTimeout;
-        while (new FileInfo(container.SocketPath).LinkTarget is null && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.HoldsAsync(() => new FileInfo(container.SocketPath).LinkTarget is not null, SocketTimeout, "lsnr.sock is a link");
 
         new FileInfo(container.SocketPath).LinkTarget.ShouldBe("/tmp/iofs/lsnr.sock.tmp");
     }
@@ -121,7 +117,11 @@ public sealed class TestFunctionProtocolTests
     {
         await using HttpStreamContainer container = await HttpStreamContainer.StartAsync(TestImages.TestFunction, ["--never-listen"]);
 
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // The function says when it has decided never to listen: from then on nothing appears.
+        await Eventually.HoldsAsync(
+            async () => (await DockerCli.ExecuteAsync(["logs", container.ContainerId])).StandardError.Contains("never listening (--never-listen)", StringComparison.Ordinal),
+            SocketTimeout,
+            () => "the function logged that it never listens");
 
         Directory.EnumerateFileSystemEntries(container.Directory).ShouldBeEmpty();
     }

@@ -55,6 +55,7 @@ public sealed class HttpStreamContainer : IAsyncDisposable
                 throw new TimeoutException($"{SocketPath} did not accept a connection within {timeout}. Container output: {logs.StandardOutput}{logs.StandardError}");
             }
 
+            // The poll's period: the socket is probed again until it accepts or the deadline passes.
             await Task.Delay(50, cancellationToken);
         }
     }

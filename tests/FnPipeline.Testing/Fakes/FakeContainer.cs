@@ -113,6 +113,7 @@ internal sealed class FakeContainer : IContainerHandle, IRunningContainer
 
         if (runTime > TimeSpan.Zero)
         {
+            // The fake function's simulated work (its run time), ended early by a cancel or a kill: not a wait of a test.
             await Task.WhenAny(Task.Delay(runTime, cancellationToken), _exit.Task);
             if (_exit.Task.IsCompleted)
             {
@@ -264,6 +265,7 @@ internal sealed class FakeContainer : IContainerHandle, IRunningContainer
         if (runTime > TimeSpan.Zero)
         {
             using var ran = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            // The fake function's simulated work (its run time), ended early by a cancel or a kill: not a wait of a test.
             var run = Task.Delay(runTime, ran.Token);
             if (await Task.WhenAny(run, _exit.Task) == _exit.Task)
             {

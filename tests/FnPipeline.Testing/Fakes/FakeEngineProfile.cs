@@ -42,6 +42,7 @@ internal sealed record FakeEngineTimes
     /// <summary>Relative spread of every delay: 0.2 makes a 10 ms step take 8 to 12 ms.</summary>
     public double Jitter { get; init; } = 0.2;
 
+    /// <summary>The simulated engine's latency for one step (what the fake models, for benches and load tests; not a wait of a test).</summary>
     public Task DelayAsync(TimeSpan nominal, CancellationToken cancellationToken) =>
         nominal <= TimeSpan.Zero
             ? Task.CompletedTask
