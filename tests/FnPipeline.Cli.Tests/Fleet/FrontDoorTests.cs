@@ -103,7 +103,7 @@ public sealed class FrontDoorTests
     public async Task FrontDoor_NatsLostMidRun_Answers503_ThenServesAgainWithoutARestart()
     {
         // A NATS server of the test's own (the fleet's cluster stays up for the other tests); no JetStream: --sync-only.
-        await using var nats = await PrivateNatsServer.StartAsync();
+        await using var nats = await NatsServerProcess.StartAsync();
         var fleet = $"lost{Guid.NewGuid():N}"[..16];
         await using var node = await NodeProcess.StartAsync(nats.Url, fleet, $"lost-{Guid.NewGuid():N}"[..16], FleetFixture.Nodes[2].Endpoint, ["--sync-only"]);
         await using var gateway = await GatewayProcess.StartAsync(FunctionsYaml, ["--nats", nats.Url, "--fleet", fleet, .. Gateway.GatewayFixture.WholeAnswers]);

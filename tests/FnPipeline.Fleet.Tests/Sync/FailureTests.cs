@@ -1,4 +1,5 @@
 using FnPipeline.Fleet.Tests.Infrastructure;
+using FnPipeline.Testing.Fleet;
 using Xunit.Abstractions;
 
 namespace FnPipeline.Fleet.Tests.Sync;

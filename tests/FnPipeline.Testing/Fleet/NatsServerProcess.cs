@@ -2,26 +2,25 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace FnPipeline.Cli.Tests.Infrastructure;
+namespace FnPipeline.Testing.Fleet;
 
 /// <summary>
-/// (A copy of FnPipeline.Fleet.Tests' NatsServerProcess, so that the two test projects stay independent.)
 /// A nats-server of the test's own on a free loopback port, for the tests that take NATS away (the shared fleet's
 /// servers stay up for everyone else). Kill and Start again on the same port; disposal kills it.
 /// </summary>
-public sealed class PrivateNatsServer : IAsyncDisposable
+public sealed class NatsServerProcess : IAsyncDisposable
 {
     private Process? _process;
 
-    private PrivateNatsServer(int port) => Port = port;
+    private NatsServerProcess(int port) => Port = port;
 
     public int Port { get; }
 
     public string Url => $"nats://127.0.0.1:{Port}";
 
-    public static async Task<PrivateNatsServer> StartAsync()
+    public static async Task<NatsServerProcess> StartAsync()
     {
-        var server = new PrivateNatsServer(FreePort());
+        var server = new NatsServerProcess(FreePort());
         await server.StartAgainAsync();
         return server;
     }
