@@ -73,6 +73,7 @@ internal sealed class EngineDaemon : IAsyncDisposable
             start.Environment[name] = value;
         }
 
+        var bridge = start.ArgumentList.Contains("--bridge=none") ? await MainEngineBridge.NoteAsync() : null;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         var log = new StreamWriter(logFile) { AutoFlush = true };
         var logLock = new object();
@@ -103,6 +104,13 @@ internal sealed class EngineDaemon : IAsyncDisposable
         {
             await daemon.DisposeAsync();
             throw;
+        }
+        finally
+        {
+            if (bridge is not null)
+            {
+                await bridge.RestoreIfGoneAsync();
+            }
         }
 
         return daemon;
