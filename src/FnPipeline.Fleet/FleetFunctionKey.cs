@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FnPipeline.Fleet.Wire;
@@ -11,6 +12,12 @@ namespace FnPipeline.Fleet;
 /// </summary>
 internal static class FleetFunctionKey
 {
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
     public static string Compute(CallSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -22,9 +29,15 @@ internal static class FleetFunctionKey
             MaxOutputBytes = 0,
             RegistryCredentials = null,
         };
-        var json = JsonSerializer.SerializeToUtf8Bytes(shape, FleetJsonContext.Default.CallSpec);
+        // Into a per-thread buffer: the document is hashed, never kept.
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(1024);
+        scratch.ResetWrittenCount();
+        var json = t_json ??= new Utf8JsonWriter(scratch);
+        json.Reset(scratch);
+        JsonSerializer.Serialize(json, shape, FleetJsonContext.Default.CallSpec);
+        json.Flush();
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(json, hash);
+        SHA256.HashData(scratch.WrittenSpan, hash);
         return Convert.ToHexStringLower(hash[..8]);
     }
 

@@ -13,6 +13,7 @@ public sealed class FleetSubjects
         Fleet = fleet;
         Prefix = $"fnp.{fleet}";
         SyncAny = $"{Prefix}.sync.any";
+        SyncHotPrefix = $"{Prefix}.sync.hot.";
         NodesQueueGroup = $"{Prefix}.nodes";
         Announce = $"{Prefix}.node.announce";
         Status = $"{Prefix}.node.status";
@@ -31,6 +32,8 @@ public sealed class FleetSubjects
 
     /// <summary>Synchronous calls any node with room may take (queue group <see cref="NodesQueueGroup"/>).</summary>
     public string SyncAny { get; }
+
+    private string SyncHotPrefix { get; }
 
     /// <summary>The queue group every node's call subscriptions join, so that one node takes each call.</summary>
     public string NodesQueueGroup { get; }
@@ -54,7 +57,13 @@ public sealed class FleetSubjects
     public string ResultsBucket { get; }
 
     /// <summary>Synchronous calls of the function <paramref name="functionKey"/>, taken by nodes where it is hot and that have room.</summary>
-    public string SyncHot(string functionKey) => $"{Prefix}.sync.hot.{functionKey}";
+    public string SyncHot(string functionKey) => $"{SyncHotPrefix}{functionKey}";
+
+    /// <summary>The function key of a hot subject of this fleet (<see cref="SyncHot"/>), else null.</summary>
+    internal string? HotKeyOf(string subject) =>
+        subject.Length > SyncHotPrefix.Length && subject.StartsWith(SyncHotPrefix, StringComparison.Ordinal)
+            ? subject[SyncHotPrefix.Length..]
+            : null;
 
     /// <summary>
     /// Where a client tells the node <paramref name="nodeId"/> that the caller of a call it accepted cancelled it (header

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Threading.Channels;
 using FnPipeline.Fleet.Wire;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
@@ -54,7 +53,7 @@ internal sealed class FleetCallAttempts(
             SyncReply? first;
             try
             {
-                first = await ReadAsync(replies, options.AcceptTimeout, watch.Token).ConfigureAwait(false);
+                first = await replies.ReadAsync(options.AcceptTimeout, watch.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -122,11 +121,11 @@ internal sealed class FleetCallAttempts(
     }
 
     /// <summary>Waits (up to <see cref="FleetClientOptions.AcceptTimeout"/>) for the first answer to a cancelled call; a node that accepted it is told to cancel.</summary>
-    private async Task CancelOnceAcceptedAsync(long id, Channel<SyncReply> replies, string callId)
+    private async Task CancelOnceAcceptedAsync(long id, CallReplies replies, string callId)
     {
         try
         {
-            await CancelAcceptedAsync(await ReadAsync(replies, options.AcceptTimeout, CancellationToken.None).ConfigureAwait(false), callId)
+            await CancelAcceptedAsync(await replies.ReadAsync(options.AcceptTimeout, CancellationToken.None).ConfigureAwait(false), callId)
                 .ConfigureAwait(false);
         }
         finally
@@ -152,7 +151,10 @@ internal sealed class FleetCallAttempts(
         }
     }
 
-    /// <summary>Whether any node of the fleet exists (answers <c>node.status</c>): full nodes hold no call subscription.</summary>
+    /// <summary>
+    /// Whether any node of the fleet exists (is subscribed to <c>node.status</c>): full nodes hold no call subscription.
+    /// Only NATS's "no responders" means none; a status request with no answer in time means nodes too busy to answer.
+    /// </summary>
     public async Task<bool> AnyNodeAsync(CancellationToken cancellationToken)
     {
         try
@@ -169,20 +171,22 @@ internal sealed class FleetCallAttempts(
         }
         catch (NatsNoReplyException)
         {
-            return false;
+            // Nodes are subscribed (else NATS answers "no responders") but none answered in time: a loaded node is
+            // still a node, and the call waits for room rather than failing as if the fleet had none.
+            return true;
         }
     }
 
     /// <summary>After "accepted": heartbeats until the outcome; silence past <see cref="FleetClientOptions.NodeLostAfter"/> is a lost node.</summary>
     private async Task<InvocationResult> AwaitOutcomeAsync(
-        string callId, string image, string nodeId, Channel<SyncReply> replies, CancellationToken cancellationToken)
+        string callId, string image, string nodeId, CallReplies replies, CancellationToken cancellationToken)
     {
         while (true)
         {
             SyncReply? next;
             try
             {
-                next = await ReadAsync(replies, options.NodeLostAfter, cancellationToken).ConfigureAwait(false);
+                next = await replies.ReadAsync(options.NodeLostAfter, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -219,29 +223,6 @@ internal sealed class FleetCallAttempts(
         catch (Exception ex)
         {
             ClientLog.CancelFailed(logger, nodeId, callId, ex);
-        }
-    }
-
-    /// <summary>
-    /// The next reply, or null when none came within <paramref name="timeout"/>; a cancelled
-    /// <paramref name="cancellationToken"/> throws (the callers tell a lost connection from their caller's cancellation).
-    /// </summary>
-    private static async Task<SyncReply?> ReadAsync(Channel<SyncReply> replies, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (replies.Reader.TryRead(out var ready))
-        {
-            return ready;
-        }
-
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(timeout);
-        try
-        {
-            return await replies.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
         }
     }
 

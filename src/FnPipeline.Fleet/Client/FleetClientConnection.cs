@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using FnPipeline.Fleet.Wire;
 using NATS.Client.Core;
 
@@ -15,7 +14,7 @@ internal sealed class FleetClientConnection : IAsyncDisposable
     private readonly FleetOptions _fleet;
     private readonly bool _owns;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private readonly ConcurrentDictionary<long, Channel<SyncReply>> _pending = new();
+    private readonly ConcurrentDictionary<long, CallReplies> _pending = new();
     private readonly string _inbox;
     private INatsSub<NatsMemoryOwner<byte>>? _inboxSub;
     private Task? _inboxReader;
@@ -36,23 +35,20 @@ internal sealed class FleetClientConnection : IAsyncDisposable
     /// <summary>Cancelled when the connection is lost (a new token for every connection).</summary>
     public CancellationToken Lost => Volatile.Read(ref _lost).Token;
 
-    /// <summary>A new reply subject and the channel its replies arrive on; <see cref="Forget"/> it when done.</summary>
-    public (long Id, string ReplyTo, Channel<SyncReply> Replies) Register()
+    /// <summary>A new reply subject and where its replies arrive; <see cref="Forget"/> it when done.</summary>
+    public (long Id, string ReplyTo, CallReplies Replies) Register()
     {
         var id = Interlocked.Increment(ref _nextReply);
-        var replies = Channel.CreateUnbounded<SyncReply>(new UnboundedChannelOptions { SingleReader = true });
+        var replies = new CallReplies();
         _pending[id] = replies;
         return (id, $"{_inbox}.{id}", replies);
     }
 
     /// <summary>Stops waiting for replies under <paramref name="id"/>; those already there are released.</summary>
-    public void Forget(long id, Channel<SyncReply> replies)
+    public void Forget(long id, CallReplies replies)
     {
         _pending.TryRemove(id, out _);
-        while (replies.Reader.TryRead(out var stale))
-        {
-            stale.Payload.Dispose();
-        }
+        replies.Close();
     }
 
     /// <summary>Null when connected (connecting now if needed), else the problem; never waits on a reconnecting connection.</summary>
@@ -143,7 +139,7 @@ internal sealed class FleetClientConnection : IAsyncDisposable
                 if (msg.Subject.Length <= prefixLength
                     || !long.TryParse(msg.Subject.AsSpan(prefixLength), out var id)
                     || !_pending.TryGetValue(id, out var waiting)
-                    || !waiting.Writer.TryWrite(reply))
+                    || !waiting.TryWrite(reply))
                 {
                     reply.Payload.Dispose(); // a late reply to a call that already has its answer
                 }

@@ -23,6 +23,8 @@ public sealed partial class FleetExecutor : IFnExecutor
     private readonly FleetCallAttempts _attempts;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly string[] _anyOnly;
+    private readonly HotPlacements _hotThenAny;
     private int _disposed;
 
     /// <summary>
@@ -48,6 +50,8 @@ public sealed partial class FleetExecutor : IFnExecutor
         InstanceId = string.IsNullOrWhiteSpace(options.InstanceId) ? Guid.NewGuid().ToString("N")[..12] : options.InstanceId.Trim();
         _client = new FleetClientConnection(fleet, InstanceId, connection);
         _attempts = new FleetCallAttempts(_client, Subjects, fleet, options, Unavailable, _logger);
+        _anyOnly = [Subjects.SyncAny];
+        _hotThenAny = new HotPlacements(Subjects);
     }
 
     /// <inheritdoc />
@@ -88,11 +92,10 @@ public sealed partial class FleetExecutor : IFnExecutor
             }
 
             var spec = CallSpec.From(functionCall) with { CallId = callId };
-            var frame = await FrameAsync(spec, functionCall, cancellationToken).ConfigureAwait(false);
-            var key = FleetFunctionKey.Compute(spec);
-            string[] subjects = functionCall.Format == FunctionFormat.HttpStream
-                ? [Subjects.SyncHot(key), Subjects.SyncAny]
-                : [Subjects.SyncAny];
+            using var frame = await FrameAsync(spec, functionCall, cancellationToken).ConfigureAwait(false);
+            var subjects = functionCall.Format == FunctionFormat.HttpStream
+                ? _hotThenAny.For(FleetFunctionKey.Compute(spec))
+                : _anyOnly;
             return await PlaceAsync(callId, functionCall.Image, subjects, frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -146,11 +149,26 @@ public sealed partial class FleetExecutor : IFnExecutor
     }
 
     /// <summary>The call's frame: its document, then its input (read to the end when it is a stream), within max_payload.</summary>
-    private async Task<ArrayBufferWriter<byte>> FrameAsync(CallSpec spec, FunctionCall call, CancellationToken cancellationToken)
+    private async Task<PooledFrameWriter> FrameAsync(CallSpec spec, FunctionCall call, CancellationToken cancellationToken)
     {
         var maxPayload = _client.Connection.ServerInfo?.MaxPayload ?? 1024 * 1024;
         var input = call.Input;
-        var frame = new ArrayBufferWriter<byte>((int)Math.Min(maxPayload, (input.Length ?? 0) + 1024));
+        var frame = new PooledFrameWriter((int)Math.Min(maxPayload, (input.Length ?? 0) + 1024));
+        try
+        {
+            await WriteFrameAsync(frame, spec, call, maxPayload, cancellationToken).ConfigureAwait(false);
+            return frame;
+        }
+        catch
+        {
+            frame.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task WriteFrameAsync(PooledFrameWriter frame, CallSpec spec, FunctionCall call, long maxPayload, CancellationToken cancellationToken)
+    {
+        var input = call.Input;
         FleetFrame.WriteHead(frame, spec, FleetJsonContext.Default.CallSpec);
         if (input.Stream is { } stream)
         {
@@ -172,7 +190,6 @@ public sealed partial class FleetExecutor : IFnExecutor
         }
 
         ThrowIfTooLarge(call, frame.WrittenCount, maxPayload);
-        return frame;
     }
 
     private static void ThrowIfTooLarge(FunctionCall call, long size, long maxPayload)

@@ -80,8 +80,8 @@ public sealed class FleetNode : IHostedService, IAsyncDisposable
         _startedAt = _time.GetUtcNow();
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         _subscriptions = new NodeSubscriptions(_connection, _subjects, _room, fleet, NodeId, _logger);
-        _replies = new NodeReplies(_connection, NodeId, fleet, options, _time, _logger);
-        _calls = new NodeCallRunner(executor, _room, _subscriptions, _replies, options, NodeId, SignalIdleWhenDrained, _logger);
+        _replies = new NodeReplies(_connection, NodeId, fleet, _logger);
+        _calls = new NodeCallRunner(executor, _room, _subscriptions, _replies, _subjects, options, NodeId, SignalIdleWhenDrained, _time, _logger);
         _subscriptions.HandleCallsWith(_calls.OnCallAsync);
         if (options.AsyncCalls is { } asyncCalls)
         {

@@ -32,6 +32,11 @@ internal static partial class FleetNodeOptionsValidation
             }
         }
 
+        if (options.AcceptedAfter < TimeSpan.Zero || options.AcceptedAfter >= options.HeartbeatInterval)
+        {
+            problems.Add($"AcceptedAfter must be 0 (at once) or more and less than HeartbeatInterval ({options.HeartbeatInterval}) (was {options.AcceptedAfter})");
+        }
+
         if (options.AsyncCalls is { } asyncCalls)
         {
             problems.AddRange(asyncCalls.Problems().Select(p => $"AsyncCalls.{p}"));

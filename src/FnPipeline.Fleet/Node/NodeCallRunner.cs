@@ -7,8 +7,9 @@ using NATS.Client.Core;
 namespace FnPipeline.Fleet.Node;
 
 /// <summary>
-/// Runs the synchronous calls that reach a node (docs/fleet.md, "Nodes"): takes a slot or answers "busy", acknowledges,
-/// runs the call on the executor with heartbeats, marks its function hot, gives the slot back (subscribing again before
+/// Runs the synchronous calls that reach a node (docs/fleet.md, "Nodes"): takes a slot or answers "busy", runs the call
+/// on the executor (its caller told "accepted" then "working" once it has run a moment, <see cref="CallKeepAlive"/>),
+/// marks its function hot, gives the slot back (subscribing again before
 /// the outcome goes out, so the caller's next call finds the node on the hot subject), and answers the outcome. A
 /// client's cancellation cancels the call on the executor.
 /// </summary>
@@ -17,9 +18,11 @@ internal sealed class NodeCallRunner(
     NodeRoom room,
     NodeSubscriptions subscriptions,
     NodeReplies replies,
+    FleetSubjects subjects,
     FleetNodeOptions options,
     string nodeId,
     Action slotReleased,
+    TimeProvider time,
     ILogger logger)
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
@@ -104,15 +107,22 @@ internal sealed class NodeCallRunner(
             return (replies.ErrorOutcome("", new FnError(FnErrorKind.InvalidCall, 400, $"node {nodeId}: {ex.Message}")), null);
         }
 
-        var callId = spec.CallId ?? Guid.CreateVersion7().ToString("N");
-        spec = spec with { CallId = callId };
+        if (spec.CallId is not { } callId)
+        {
+            callId = Guid.CreateVersion7().ToString("N");
+            spec = spec with { CallId = callId };
+        }
+
         NodeLog.CallTaken(logger, nodeId, callId, subject);
         // Known as running before the client learns it was accepted: a cancel sent on "accepted" must find it.
         using var cancel = new CancellationTokenSource();
         _running[callId] = cancel;
-        await replies.PublishAsync(replyTo, SyncReplies.Accepted, "accepted reply").ConfigureAwait(false);
-        using var heartbeats = new CancellationTokenSource();
-        var heartbeat = replies.HeartbeatAsync(replyTo, heartbeats.Token);
+        if (options.AcceptedAfter <= TimeSpan.Zero)
+        {
+            await replies.PublishAsync(replyTo, SyncReplies.Accepted, "accepted reply").ConfigureAwait(false);
+        }
+
+        using var keepAlive = CallKeepAlive.Start(replies, replyTo, time, options.AcceptedAfter, options.HeartbeatInterval);
         try
         {
             var result = await executor.InvokeAsync(spec.ToCall(CallInput.FromBytes(input)), cancel.Token).ConfigureAwait(false);
@@ -126,7 +136,8 @@ internal sealed class NodeCallRunner(
                 && (result.IsSuccess || result.Error?.Kind == FnErrorKind.FunctionFailed))
             {
                 var idle = spec.IdleTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.HotIdleTimeout;
-                room.MarkHot(FleetFunctionKey.Compute(spec), spec.FunctionName, spec.Image, idle);
+                // A call that came on its function's hot subject names its key there (the client computed it alike).
+                room.MarkHot(subjects.HotKeyOf(subject) ?? FleetFunctionKey.Compute(spec), spec.FunctionName, spec.Image, idle);
             }
 
             return (CallOutcome.From(result, nodeId), result);
@@ -143,8 +154,6 @@ internal sealed class NodeCallRunner(
         finally
         {
             _running.TryRemove(callId, out _);
-            await heartbeats.CancelAsync().ConfigureAwait(false);
-            await heartbeat.ConfigureAwait(false);
         }
     }
 

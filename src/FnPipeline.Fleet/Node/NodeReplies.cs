@@ -1,4 +1,3 @@
-using System.Buffers;
 using FnPipeline.Fleet.Wire;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
@@ -7,10 +6,10 @@ namespace FnPipeline.Fleet.Node;
 
 /// <summary>
 /// What a node sends to the callers of its synchronous calls (docs/fleet.md, "Synchronous replies"): "accepted",
-/// "busy", heartbeats and the outcome, each bounded in time (a reply that late is of no use to its caller) and never
+/// "busy", heartbeats (<see cref="CallKeepAlive"/>) and the outcome, each bounded in time (a reply that late is of no use to its caller) and never
 /// throwing (a failure is logged). A crashed node sends nothing more.
 /// </summary>
-internal sealed class NodeReplies(NatsConnection connection, string nodeId, FleetOptions fleet, FleetNodeOptions options, TimeProvider time, ILogger logger)
+internal sealed class NodeReplies(NatsConnection connection, string nodeId, FleetOptions fleet, ILogger logger)
 {
     private volatile bool _crashed;
 
@@ -31,23 +30,6 @@ internal sealed class NodeReplies(NatsConnection connection, string nodeId, Flee
         NodeId = nodeId,
     };
 
-    /// <summary>"working" every heartbeat interval until <paramref name="cancellationToken"/> (the call finished).</summary>
-    public async Task HeartbeatAsync(string replyTo, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(options.HeartbeatInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await PublishAsync(replyTo, SyncReplies.Working, "heartbeat").ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The call finished.
-        }
-    }
-
     /// <summary>The outcome frame; when it cannot go out (e.g. over max_payload) an error outcome that says why.</summary>
     public async Task PublishOutcomeAsync(string replyTo, CallOutcome outcome, ReadOnlyMemory<byte> output)
     {
@@ -56,7 +38,7 @@ internal sealed class NodeReplies(NatsConnection connection, string nodeId, Flee
             return;
         }
 
-        var frame = new ArrayBufferWriter<byte>(output.Length + 1024);
+        using var frame = new PooledFrameWriter(output.Length + 1024);
         FleetFrame.Write(frame, outcome, FleetJsonContext.Default.CallOutcome, output.Span);
         try
         {
@@ -68,7 +50,7 @@ internal sealed class NodeReplies(NatsConnection connection, string nodeId, Flee
             // E.g. larger than the servers' max_payload: the caller gets the error instead of waiting for a lost node.
             NodeLog.PublishFailed(logger, nodeId, "outcome", ex);
             var error = ErrorOutcome(outcome.CallId, new FnError(FnErrorKind.EngineError, 502, $"node {nodeId} could not send the result: {ex.Message}"));
-            frame.ResetWrittenCount();
+            frame.Reset();
             FleetFrame.Write(frame, error, FleetJsonContext.Default.CallOutcome, []);
             await PublishAsync(replyTo, frame.WrittenMemory, SyncReplies.Outcome, "outcome").ConfigureAwait(false);
         }

@@ -2,9 +2,10 @@ namespace FnPipeline.Fleet.Node;
 
 /// <summary>
 /// A node's placement state, without NATS: how many calls it runs against its capacity, whether it drains, and which
-/// functions are hot on it until when. <see cref="Subjects"/> says what the node must be subscribed to: nothing when
+/// functions are hot on it until when. <see cref="Subjects()"/> says what the node must be subscribed to: nothing when
 /// it is full or drains (pull, not push: a full node is never handed a call), else <c>sync.any</c> and the hot subject
-/// of every function still hot. Thread-safe.
+/// of every function still hot. <see cref="SubjectsVersion"/> changes whenever that answer may have changed, so the node
+/// re-subscribes only then (a call's end usually changes nothing). Thread-safe.
 /// </summary>
 internal sealed class NodeRoom
 {
@@ -13,6 +14,7 @@ internal sealed class NodeRoom
     private readonly TimeProvider _time;
     private int _inFlight;
     private bool _draining;
+    private long _version;
 
     public NodeRoom(int capacity, TimeProvider time)
     {
@@ -68,6 +70,11 @@ internal sealed class NodeRoom
             }
 
             _inFlight++;
+            if (_inFlight == Capacity)
+            {
+                _version++; // full: no call subject any more
+            }
+
             return true;
         }
     }
@@ -82,6 +89,11 @@ internal sealed class NodeRoom
                 throw new InvalidOperationException("a slot was released that was never taken");
             }
 
+            if (_inFlight == Capacity)
+            {
+                _version++; // room again
+            }
+
             _inFlight--;
         }
     }
@@ -92,6 +104,24 @@ internal sealed class NodeRoom
         lock (_gate)
         {
             _draining = true;
+            _version++;
+        }
+    }
+
+    /// <summary>
+    /// A number that changes whenever <see cref="Subjects()"/> may answer differently (the node filled up or has room
+    /// again, drains, a function became hot or stopped being hot); expired hot functions are forgotten first.
+    /// </summary>
+    public long SubjectsVersion
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            lock (_gate)
+            {
+                Prune(now);
+                return _version;
+            }
         }
     }
 
@@ -104,9 +134,14 @@ internal sealed class NodeRoom
         var until = _time.GetUtcNow() + idleTimeout;
         lock (_gate)
         {
-            if (!_hot.TryGetValue(key, out var entry) || entry.Until < until)
+            if (!_hot.TryGetValue(key, out var entry))
             {
                 _hot[key] = new HotEntry(name, image, until);
+                _version++;
+            }
+            else if (entry.Until < until)
+            {
+                entry.Until = until; // in place: a hot function's every call extends it
             }
         }
     }
@@ -124,14 +159,18 @@ internal sealed class NodeRoom
 
     /// <summary>
     /// What the node must be subscribed to now: <see cref="NodeSubjects.None"/> when full or draining, else the
-    /// any-subject and the keys of the functions hot on it.
+    /// any-subject and the keys of the functions hot on it; with the <see cref="SubjectsVersion"/> it answers for.
     /// </summary>
-    public NodeSubjects Subjects()
+    public NodeSubjects Subjects() => Subjects(out _);
+
+    /// <inheritdoc cref="Subjects()"/>
+    public NodeSubjects Subjects(out long version)
     {
         var now = _time.GetUtcNow();
         lock (_gate)
         {
             Prune(now);
+            version = _version;
             return _draining || _inFlight >= Capacity
                 ? NodeSubjects.None
                 : new NodeSubjects(Any: true, HotKeys: [.. _hot.Keys]);
@@ -152,10 +191,18 @@ internal sealed class NodeRoom
         foreach (var key in expired ?? [])
         {
             _hot.Remove(key);
+            _version++;
         }
     }
 
-    private sealed record HotEntry(string? Name, string Image, DateTimeOffset Until);
+    private sealed class HotEntry(string? name, string image, DateTimeOffset until)
+    {
+        public string? Name { get; } = name;
+
+        public string Image { get; } = image;
+
+        public DateTimeOffset Until { get; set; } = until;
+    }
 }
 
 /// <summary>What a node subscribes to: the any-subject or not, and the hot subjects of these function keys.</summary>

@@ -16,7 +16,9 @@ internal sealed class NodeSubscriptions(
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, Subscription> _calls = new(StringComparer.Ordinal);
     private readonly List<Subscription> _controls = [];
+    private const long NotSynced = -1;
     private Func<NatsMsg<NatsMemoryOwner<byte>>, Task>? _onCall;
+    private long _syncedVersion = NotSynced;
 
     /// <summary>Where call messages go (set once, before the first <see cref="ResyncAsync"/>).</summary>
     public void HandleCallsWith(Func<NatsMsg<NatsMemoryOwner<byte>>, Task> onCall) => _onCall = onCall;
@@ -25,15 +27,36 @@ internal sealed class NodeSubscriptions(
     public async Task AddControlAsync(string subject, Func<NatsMsg<NatsMemoryOwner<byte>>, Task> handler, CancellationToken cancellationToken) =>
         _controls.Add(await SubscribeAsync(subject, queueGroup: null, handler, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Brings the call subscriptions in line with the room: none when full or draining, else any + hot.</summary>
+    /// <summary>
+    /// Brings the call subscriptions in line with the room: none when full or draining, else any + hot. A no-op (no
+    /// allocation) while the room's <see cref="NodeRoom.SubjectsVersion"/> is the one last brought in line.
+    /// </summary>
     public async Task ResyncAsync()
     {
         await _lock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (room.SubjectsVersion == _syncedVersion)
+            {
+                return;
+            }
+
+            await SyncAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Subscribes and unsubscribes as the room says (under the lock); on a failure the next resync tries again.</summary>
+    private async Task SyncAsync()
+    {
         // Bounded: while NATS reconnects, a subscribe waits; the next resync (every announce tick) tries again.
         using var bound = new CancellationTokenSource(fleet.ConnectTimeout);
         try
         {
-            var wanted = room.Subjects();
+            var wanted = room.Subjects(out var version);
             var wantedSubjects = new HashSet<string>(StringComparer.Ordinal);
             if (wanted.Any)
             {
@@ -58,15 +81,14 @@ internal sealed class NodeSubscriptions(
             {
                 _calls[subject] = await SubscribeAsync(subject, subjects.NodesQueueGroup, onCall, bound.Token).ConfigureAwait(false);
             }
+
+            _syncedVersion = version;
         }
         catch (Exception ex)
         {
             // NATS reconnects on its own and restores the subscriptions it had; the next resync retries the rest.
+            _syncedVersion = NotSynced;
             NodeLog.SubscribeFailed(logger, nodeId, ex);
-        }
-        finally
-        {
-            _lock.Release();
         }
     }
 

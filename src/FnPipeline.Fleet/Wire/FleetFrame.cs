@@ -17,6 +17,9 @@ internal static class FleetFrame
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_scratch;
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
     /// <summary>Writes the head document then the body into <paramref name="writer"/> (a pooled writer in practice).</summary>
     public static void Write<T>(IBufferWriter<byte> writer, T head, JsonTypeInfo<T> typeInfo, ReadOnlySpan<byte> body)
     {
@@ -33,10 +36,10 @@ internal static class FleetFrame
         // from the destination before the JSON would be stale once the destination grows.
         var scratch = t_scratch ??= new ArrayBufferWriter<byte>(1024);
         scratch.ResetWrittenCount();
-        using (var json = new Utf8JsonWriter(scratch))
-        {
-            JsonSerializer.Serialize(json, head, typeInfo);
-        }
+        var json = t_json ??= new Utf8JsonWriter(scratch);
+        json.Reset(scratch);
+        JsonSerializer.Serialize(json, head, typeInfo);
+        json.Flush();
 
         BinaryPrimitives.WriteInt32BigEndian(writer.GetSpan(LengthBytes), scratch.WrittenCount);
         writer.Advance(LengthBytes);
