@@ -17,6 +17,9 @@ internal static partial class ClientLog
     [LoggerMessage(1454, LogLevel.Information, "Fleet call {CallId}: no node acknowledged it on {Subject} within {AcceptTimeout}; placing it again", EventName = "FleetNotAcknowledged")]
     public static partial void NotAcknowledged(ILogger logger, string callId, string subject, TimeSpan acceptTimeout);
 
+    [LoggerMessage(1455, LogLevel.Debug, "Fleet call {CallId}: accepted by node {NodeId}", EventName = "FleetCallAccepted")]
+    public static partial void Accepted(ILogger logger, string callId, string nodeId);
+
     [LoggerMessage(1453, LogLevel.Warning, "Fleet client: telling node {NodeId} to cancel call {CallId} failed", EventName = "FleetCancelFailed")]
     public static partial void CancelFailed(ILogger logger, string nodeId, string callId, Exception exception);
 }

@@ -109,6 +109,7 @@ internal sealed class FleetCallAttempts(
                 }
             }
 
+            ClientLog.Accepted(logger, callId, reply.NodeId ?? "?");
             return new Attempt(await AwaitOutcomeAsync(callId, image, reply.NodeId ?? "?", replies, cancellationToken).ConfigureAwait(false));
         }
         finally

@@ -6,8 +6,15 @@ namespace FnPipeline.Fleet.Tests.Infrastructure;
 /// <summary>Logs into the test's output (shown when it fails), so a failed fleet test tells what the nodes and clients did.</summary>
 internal sealed class TestOutputLogs(ITestOutputHelper output) : ILoggerProvider
 {
-    public static ILoggerFactory Factory(ITestOutputHelper output) =>
-        LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(new TestOutputLogs(output)));
+    public static ILoggerFactory Factory(ITestOutputHelper output, params ILoggerProvider[] more) =>
+        LoggerFactory.Create(builder =>
+        {
+            builder.SetMinimumLevel(LogLevel.Debug).AddProvider(new TestOutputLogs(output));
+            foreach (var provider in more)
+            {
+                builder.AddProvider(provider);
+            }
+        });
 
     public ILogger CreateLogger(string categoryName) => new Logger(output, categoryName);
 

@@ -32,13 +32,17 @@ public sealed class FailureTests(ITestOutputHelper output)
     [Fact]
     public async Task NodeGoneMidCall_IsNodeLost_WithinTheCallsTimeout_AndNotRunAgain()
     {
-        await using var kit = new FleetKit(TestOutputLogs.Factory(output));
+        var accepted = new LogSignal("FleetCallAccepted", "accepted by node");
+        await using var kit = new FleetKit(TestOutputLogs.Factory(output, accepted));
         var dying = await kit.StartNodeAsync(engine: 0);
         var client = kit.Client(o => o.NodeLostAfter = TimeSpan.FromSeconds(3));
         var call = kit.ColdCall("!sleep 600000\nnever") with { Timeout = TimeSpan.FromSeconds(40) };
 
         var running = client.InvokeAsync(call);
         await Eventually.HoldsAsync(() => dying.Node.InFlight == 1);
+        // The node told the caller it runs the call (FleetNodeOptions.AcceptedAfter into the run): from now on the call is
+        // the node's, and its death must be NodeLost, never a second placement.
+        await accepted.WaitAsync(TimeSpan.FromSeconds(90));
         // A second node with room joins: the lost call must not be sent to it.
         var other = await kit.StartNodeAsync(engine: 1);
         dying.Node.Crash();

@@ -19,7 +19,8 @@ public sealed class NodeProcessKilledTests(ITestOutputHelper output)
     [Fact]
     public async Task NodeKilledMidCall_SyncCallIsNodeLost_AsyncCallCompletedByAnotherNodeOnce()
     {
-        await using var kit = new FleetKit(TestOutputLogs.Factory(output));
+        var accepted = new LogSignal("FleetCallAccepted", "accepted by node");
+        await using var kit = new FleetKit(TestOutputLogs.Factory(output, accepted));
         using var gate = new CallGate();
         await using var asyncClient = new AsyncCallClient(kit.FleetOptions(), new FleetAsyncOptions { Replicas = 3 });
         (await asyncClient.GetResultAsync("provisioned")).ShouldBeOfType<AsyncCallResult.NotFound>(); // stream and buckets exist (3 replicas)
@@ -35,6 +36,7 @@ public sealed class NodeProcessKilledTests(ITestOutputHelper output)
             var syncCall = gate.Call(kit, syncName);
             var sync = client.InvokeAsync(syncCall);
             await Eventually.HoldsAsync(() => Task.FromResult(gate.Started(syncName)), TimeSpan.FromSeconds(90), "the dying node runs the synchronous call");
+            await accepted.WaitAsync(TimeSpan.FromSeconds(90)); // its caller heard "accepted": the call is the node's
             survivor = await NodeProcess.StartAsync(kit.NatsUrl, kit.Fleet, $"survivor-{kit.Fleet}", FleetFixture.Nodes[1].Endpoint, "--max-in-flight", "4", "--async-replicas", "3");
 
             await dying.KillAsync();
