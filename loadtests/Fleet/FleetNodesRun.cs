@@ -34,7 +34,7 @@ internal static class FleetNodesRun
         var simulation = new LoadSimulation(LoadModel.ConstantConcurrency, concurrency, settings.Warmup ?? TimeSpan.FromSeconds(5), settings.Duration);
         var fleetName = $"load{Random.Shared.Next(100_000, 999_999)}";
         var payload = EchoCalls.CreatePayload(settings.PayloadBytes);
-        var lines = new List<(int Nodes, StepReport Step, IReadOnlyList<int> Containers, IReadOnlyList<ErrorSnapshot> Errors)>();
+        var lines = new List<(int Nodes, StepReport Step, IReadOnlyList<int> Containers, IReadOnlyList<ErrorSnapshot> Errors, string Load)>();
         output.WriteLine($"{Name}: {concurrency} callers, nodes of {NodeCapacity} calls, warm-up {simulation.Warmup.TotalSeconds:0.#} s, measured {simulation.Duration.TotalSeconds:0.#} s per node count, fleet '{fleetName}'");
         try
         {
@@ -58,7 +58,19 @@ internal static class FleetNodesRun
         return lines.Count > 0 && lines.All(l => l.Step.Ok > 0) ? 0 : 1;
     }
 
-    private static async Task<(int, StepReport, IReadOnlyList<int>, IReadOnlyList<ErrorSnapshot>)> RunWithNodesAsync(
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    private static async Task<(int, StepReport, IReadOnlyList<int>, IReadOnlyList<ErrorSnapshot>, string)> RunWithNodesAsync(
         int count, string fleetName, byte[] payload, LoadSimulation simulation, RunSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
         var executors = new List<(FnExecutor Executor, string Directory)>();
@@ -103,7 +115,7 @@ internal static class FleetNodesRun
                 containers.Add(await ContainersOfAsync(executor.InstanceId, FleetFixture.Nodes[containers.Count]));
             }
 
-            return (count, StepReport.From(all, simulation.Duration.TotalSeconds), containers, all.Errors);
+            return (count, StepReport.From(all, simulation.Duration.TotalSeconds), containers, all.Errors, LoadAverage());
         }
         finally
         {
@@ -133,7 +145,7 @@ internal static class FleetNodesRun
         return (await Containers.ListByLabelAsync(client, $"fnpipeline.instance={instanceId}")).Count;
     }
 
-    private static string Report(IReadOnlyList<(int Nodes, StepReport Step, IReadOnlyList<int> Containers, IReadOnlyList<ErrorSnapshot> Errors)> lines, int concurrency, LoadSimulation simulation)
+    private static string Report(IReadOnlyList<(int Nodes, StepReport Step, IReadOnlyList<int> Containers, IReadOnlyList<ErrorSnapshot> Errors, string Load)> lines, int concurrency, LoadSimulation simulation)
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -141,14 +153,14 @@ internal static class FleetNodesRun
         text.AppendLine();
         text.AppendLine(inv, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {MachineInfo.Current.Os}, {MachineInfo.Current.Runtime}. Hot testfn echo, closed model, {concurrency} callers, nodes of {NodeCapacity} calls each, warm-up {simulation.Warmup.TotalSeconds:0.#} s, measured {simulation.Duration.TotalSeconds:0.#} s per line. Client and nodes in one process; every node's engine and every NATS server on the same 2 cores.");
         text.AppendLine();
-        text.AppendLine("| Nodes | Calls ok | Failed | Calls/s | p50 ms | p95 ms | p99 ms | Hot containers per node |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---|");
-        foreach (var (nodes, step, containers, _) in lines)
+        text.AppendLine("| Nodes | Calls ok | Failed | Calls/s | p50 ms | p95 ms | p99 ms | Hot containers per node | Load average at the end |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+        foreach (var (nodes, step, containers, _, load) in lines)
         {
-            text.AppendLine(inv, $"| {nodes} | {step.Ok} | {step.Failed} | {step.OkPerSecond:0.0} | {step.Latency.P50Ms:0.00} | {step.Latency.P95Ms:0.00} | {step.Latency.P99Ms:0.00} | {string.Join(" / ", containers)} |");
+            text.AppendLine(inv, $"| {nodes} | {step.Ok} | {step.Failed} | {step.OkPerSecond:0.0} | {step.Latency.P50Ms:0.00} | {step.Latency.P95Ms:0.00} | {step.Latency.P99Ms:0.00} | {string.Join(" / ", containers)} | {load} |");
         }
 
-        foreach (var (nodes, _, _, errors) in lines.Where(l => l.Errors.Count > 0))
+        foreach (var (nodes, _, _, errors, _) in lines.Where(l => l.Errors.Count > 0))
         {
             text.AppendLine();
             text.AppendLine(inv, $"Failures with {nodes} node(s): {string.Join("; ", errors.Select(e => $"{e.Status} ×{e.Count} (e.g. \"{e.Sample}\")"))}");
