@@ -154,9 +154,11 @@ public sealed class AsyncCallClient : IAsyncDisposable
         {
             await foreach (var entry in store.Bucket.WatchAsync<byte[]>(callId, cancellationToken: wait.Token).ConfigureAwait(false))
             {
-                if (entry.Value is { } value && AsyncRecord.Parse(value).Record.IsDone)
+                if (entry.Value is { } value && AsyncRecord.Parse(value) is { Record.IsDone: true } done)
                 {
-                    return await GetResultAsync(callId, cancellationToken).ConfigureAwait(false);
+                    // The watched entry itself, not a second read: a read served by a replica that has not applied
+                    // the write yet (R3, direct get) answered "pending" after the watch had seen the result.
+                    return ToResult(callId, new StoredRecord(done.Record, done.Body.ToArray(), entry.Revision));
                 }
             }
         }

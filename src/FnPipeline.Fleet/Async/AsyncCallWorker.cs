@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Collections.Concurrent;
-using System.Globalization;
 using FnPipeline.Fleet.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,10 +9,9 @@ namespace FnPipeline.Fleet.Async;
 
 /// <summary>
 /// A node's share of the asynchronous calls (docs/fleet.md, "Asynchronous calls"): while the node has room it pulls one
-/// call at a time from the durable consumer, takes a slot, runs the call on the node's executor, keeps the message alive
-/// with progress acknowledgements, stores the result create-only, POSTs it to the callback URL, and only then
-/// acknowledges. Engine failures are retried with back-off (a negative acknowledgement with a delay); a function's own
-/// failure is its result unless the call asked otherwise.
+/// call at a time from the durable consumer, takes a slot and hands the call to an <see cref="AsyncCallRun"/> (run,
+/// store, callback, acknowledge). Stopping stops the pulls and waits for the runs, abandoning them unacknowledged past
+/// its deadline (the stream hands them to another node).
 /// </summary>
 internal sealed class AsyncCallWorker : IAsyncDisposable
 {
@@ -35,8 +32,7 @@ internal sealed class AsyncCallWorker : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly SemaphoreSlim _roomFreed = new(0, int.MaxValue);
     private AsyncStores? _stores;
-    private AsyncResultStore? _results;
-    private FunctionInFlightLimiter? _limiter;
+    private AsyncCallRun? _run;
     private Task? _loop;
 
     public AsyncCallWorker(
@@ -75,8 +71,9 @@ internal sealed class AsyncCallWorker : IAsyncDisposable
     {
         await _connection.ConnectAsync().ConfigureAwait(false);
         _stores = await AsyncProvisioning.EnsureAsync(_js, _subjects, _options, cancellationToken).ConfigureAwait(false);
-        _results = new AsyncResultStore(_stores.Results, _time);
-        _limiter = new FunctionInFlightLimiter(_stores.Limits);
+        _run = new AsyncCallRun(
+            _connection, _options, _executor, new AsyncResultStore(_stores.Results, _time), new FunctionInFlightLimiter(_stores.Limits),
+            _callbacks, new AckProgress(_options, _time), NodeId, _logger);
         _loop = Task.Run(() => PullLoopAsync(_stopPulling.Token), CancellationToken.None);
         AsyncLog.Started(_logger, NodeId, _subjects.Fleet, _subjects.AsyncStream, _subjects.AsyncConsumer);
     }
@@ -180,11 +177,11 @@ internal sealed class AsyncCallWorker : IAsyncDisposable
 
     private async Task RunOwnedSlotAsync(INatsJSMsg<byte[]> msg)
     {
-        var slot = new SlotHolder(this);
+        var slot = new AsyncRunSlot(_room, _roomFreed);
         var callId = msg.Headers?[AsyncHeaders.CallId].ToString() is { Length: > 0 } id ? id : "?";
         try
         {
-            await HandleAsync(msg, callId, slot).ConfigureAwait(false);
+            await _run!.HandleAsync(msg, callId, slot, _abandonRuns.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -194,233 +191,6 @@ internal sealed class AsyncCallWorker : IAsyncDisposable
         finally
         {
             slot.Release();
-        }
-    }
-
-    private async Task HandleAsync(INatsJSMsg<byte[]> msg, string callId, SlotHolder slot)
-    {
-        var abandon = _abandonRuns.Token;
-        CallSpec spec;
-        ReadOnlySequence<byte> body;
-        try
-        {
-            (spec, body) = FleetFrame.Read(new ReadOnlySequence<byte>(msg.Data ?? []), FleetJsonContext.Default.CallSpec);
-            callId = spec.CallId ?? callId;
-            if (!AsyncCallClient.IsValidKey(callId))
-            {
-                throw new FleetProtocolException($"call id '{callId}' is not a results key");
-            }
-        }
-        catch (FleetProtocolException e)
-        {
-            AsyncLog.BadMessage(_logger, NodeId, msg.Metadata?.Sequence.Stream ?? 0, e);
-            await msg.AckTerminateAsync(cancellationToken: abandon).ConfigureAwait(false);
-            return;
-        }
-
-        AsyncLog.Taken(_logger, NodeId, callId, msg.Metadata?.NumDelivered ?? 0);
-        var callback = msg.Headers?.TryGetValue(AsyncHeaders.Callback, out var url) == true && Uri.TryCreate(url.ToString(), UriKind.Absolute, out var uri) ? uri : null;
-        var retryFunctionFailures = msg.Headers?.TryGetValue(AsyncHeaders.RetryFunctionFailures, out var retry) == true
-                                    && string.Equals(retry.ToString(), "true", StringComparison.OrdinalIgnoreCase);
-        var limit = msg.Headers?.TryGetValue(AsyncHeaders.MaxInFlight, out var max) == true
-                    && int.TryParse(max.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
-            ? parsed
-            : (int?)null;
-
-        // A redelivery of a call already stored (its acknowledgement was lost): no second run; the callback again.
-        if (await _results!.GetAsync(callId, abandon).ConfigureAwait(false) is { Record.IsDone: true } stored)
-        {
-            slot.Release();
-            AsyncLog.Duplicate(_logger, callId, NodeId);
-            if (callback is not null && stored.Record.Outcome is { } storedOutcome)
-            {
-                using var again = storedOutcome.ToResult(stored.Output);
-                await WithProgressAsync(msg, null, ct => _callbacks.SendAsync(callback, again, storedOutcome.NodeId ?? NodeId, ct), abandon).ConfigureAwait(false);
-            }
-
-            await msg.AckAsync(cancellationToken: abandon).ConfigureAwait(false);
-            return;
-        }
-
-        FunctionInFlightLimiter.Lease? lease = null;
-        if (limit is { } n)
-        {
-            lease = await _limiter!.TryAcquireAsync(FleetFunctionKey.Compute(spec), n, callId, abandon).ConfigureAwait(false);
-            if (lease is null)
-            {
-                slot.Release();
-                AsyncLog.Limited(_logger, callId, n, _options.LimitRetryDelay);
-                await msg.NakAsync(new AckOpts { NakDelay = _options.LimitRetryDelay }, abandon).ConfigureAwait(false);
-                return;
-            }
-        }
-
-        InvocationResult result;
-        try
-        {
-            var call = spec.ToCall(CallInput.FromBytes(body.ToArray()));
-            result = await WithProgressAsync(msg, lease, ct => RunAsync(call, ct), abandon).ConfigureAwait(false);
-        }
-        finally
-        {
-            slot.Release();
-            if (lease is not null)
-            {
-                await lease.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-
-        using (result)
-        {
-            var verdict = AsyncFailures.Classify(result, abandon.IsCancellationRequested);
-            if (verdict == RunVerdict.Abandoned)
-            {
-                await msg.NakAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
-                return;
-            }
-
-            if (verdict == RunVerdict.RetryEngineFailure || (verdict == RunVerdict.FunctionFailure && retryFunctionFailures))
-            {
-                var error = result.Error?.ToString() ?? result.Status.ToString();
-                var failedRuns = await _results.RecordFailedRunAsync(callId, error, abandon).ConfigureAwait(false);
-                if (failedRuns < _options.MaxAttempts)
-                {
-                    var delay = _options.RetryDelayAfter(failedRuns);
-                    AsyncLog.Retry(_logger, callId, failedRuns, error, delay);
-                    await msg.NakAsync(new AckOpts { NakDelay = delay }, abandon).ConfigureAwait(false);
-                    return;
-                }
-
-                AsyncLog.GaveUp(_logger, callId, failedRuns, error);
-            }
-
-            await StoreAndAckAsync(msg, callId, result, callback, abandon).ConfigureAwait(false);
-        }
-    }
-
-    private async Task StoreAndAckAsync(INatsJSMsg<byte[]> msg, string callId, InvocationResult result, Uri? callback, CancellationToken abandon)
-    {
-        var outcome = CallOutcome.From(result, NodeId);
-        var output = result.Output;
-        var limit = _connection.ServerInfo?.MaxPayload ?? 1024 * 1024;
-        InvocationResult? replaced = null;
-        if (output.Length + 4096 > limit)
-        {
-            // The bucket cannot hold it: the stored result says so instead of losing the call.
-            var message = $"Asynchronous call {callId}: the output of {output.Length:N0} bytes does not fit the fleet's result store (NATS max_payload {limit:N0} bytes); set the call's MaxOutputBytes below it";
-            outcome = outcome with
-            {
-                Status = InvocationStatus.Error,
-                ErrorKind = FnErrorKind.OutputTooLarge,
-                ErrorStatusCode = 502,
-                ErrorMessage = message,
-            };
-            output = ReadOnlyMemory<byte>.Empty;
-            replaced = outcome.ToResult([]);
-        }
-
-        using (replaced)
-        {
-            var stored = await _results!.CompleteAsync(callId, outcome, output, abandon).ConfigureAwait(false);
-            if (stored)
-            {
-                AsyncLog.Stored(_logger, callId, outcome.Status, NodeId);
-            }
-            else
-            {
-                AsyncLog.Duplicate(_logger, callId, NodeId);
-            }
-
-            if (callback is not null)
-            {
-                var sent = replaced ?? result;
-                await WithProgressAsync(msg, null, ct => _callbacks.SendAsync(callback, sent, NodeId, ct), abandon).ConfigureAwait(false);
-            }
-        }
-
-        await msg.AckAsync(cancellationToken: abandon).ConfigureAwait(false);
-    }
-
-    private async Task<InvocationResult> RunAsync(FunctionCall call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _executor.InvokeAsync(call, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FnEngineException e)
-        {
-            return FailedResult(call.CallId, FnErrorKind.EngineError, 500, e.Message);
-        }
-        catch (InvalidFunctionCallException e)
-        {
-            return FailedResult(call.CallId, FnErrorKind.InvalidCall, 400, e.Message);
-        }
-    }
-
-    private static InvocationResult FailedResult(string callId, FnErrorKind kind, int status, string message) =>
-        new CallOutcome
-        {
-            CallId = callId,
-            Status = InvocationStatus.Error,
-            ErrorKind = kind,
-            ErrorStatusCode = status,
-            ErrorMessage = message,
-        }.ToResult([]);
-
-    /// <summary>Runs <paramref name="work"/> while a progress acknowledgement (and lease refresh) goes every third of the ack wait.</summary>
-    private async Task<T> WithProgressAsync<T>(INatsJSMsg<byte[]> msg, FunctionInFlightLimiter.Lease? lease, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var progress = ProgressLoopAsync(msg, lease, done.Token);
-        try
-        {
-            return await work(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await done.CancelAsync().ConfigureAwait(false);
-            await progress.ConfigureAwait(false);
-        }
-    }
-
-    private async Task ProgressLoopAsync(INatsJSMsg<byte[]> msg, FunctionInFlightLimiter.Lease? lease, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_options.AckWait / 3, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await msg.AckProgressAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                    if (lease is not null)
-                    {
-                        await lease.RefreshAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                catch (Exception e) when (e is NatsException or NatsJSException)
-                {
-                    // A missed beat is recovered by the next; a lost connection ends in a redelivery elsewhere.
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    /// <summary>The room slot of one run, given back once (when the executor is done, or earlier when the run does not happen).</summary>
-    private sealed class SlotHolder(AsyncCallWorker worker)
-    {
-        private int _released;
-
-        public void Release()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                worker._room.Release();
-                worker._roomFreed.Release();
-            }
         }
     }
 }
