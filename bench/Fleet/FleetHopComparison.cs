@@ -17,7 +17,7 @@ namespace FnPipeline.Benchmarks.Fleet;
 /// client and the node live in this process (so allocations count both ends of the hop); the node is connected to n1,
 /// one client to n1 (same server) and one to n2 (one route more). A fourth side is the floor: a bare NATS.Net
 /// request-reply echo of the same payload through n1 (<see cref="NatsEchoFloor"/>), what NATS alone costs here; a fifth
-/// goes through n1 to a node on the same executor that answers "accepted" at once (<c>AcceptedAfter = 0</c>). Sides
+/// goes through n1 to a node on the same executor that answers "accepted" only after 20 ms (<c>AcceptedAfter</c>, opt-in). Sides
 /// alternate call by call (order rotated every round), so they meet the same machine load. Target: the hop adds under
 /// 0.5 ms at the median. Writes <c>bench/results/fleet-hop-report.md</c>.
 /// </summary>
@@ -50,17 +50,17 @@ internal static class FleetHopComparison
             });
             await fleetNode.StartAsync(CancellationToken.None);
 
-            // The same node but acknowledging every call at once (before it runs), as nodes did before AcceptedAfter.
-            await using var eagerNode = new FleetNode(executor, Options(FleetFixture.Servers[0].ClientUrl, fleetName + "e"), new FleetNodeOptions
+            // The same node with the opt-in late acknowledgement: calls that end within 20 ms get their outcome alone.
+            await using var lateAckNode = new FleetNode(executor, Options(FleetFixture.Servers[0].ClientUrl, fleetName + "e"), new FleetNodeOptions
             {
-                NodeId = "bench-node1-eager",
+                NodeId = "bench-node1-late-ack",
                 HotIdleTimeout = TimeSpan.FromMinutes(10),
                 EngineEndpoint = node.Endpoint.ToString(),
-                AcceptedAfter = TimeSpan.Zero,
+                AcceptedAfter = TimeSpan.FromMilliseconds(20),
             });
-            await eagerNode.StartAsync(CancellationToken.None);
-            await using var eagerClient = new FleetExecutor(Options(FleetFixture.Servers[0].ClientUrl, fleetName + "e"));
-            await eagerClient.StartAsync();
+            await lateAckNode.StartAsync(CancellationToken.None);
+            await using var lateAckClient = new FleetExecutor(Options(FleetFixture.Servers[0].ClientUrl, fleetName + "e"));
+            await lateAckClient.StartAsync();
             await using var sameServer = new FleetExecutor(Options(FleetFixture.Servers[0].ClientUrl, fleetName));
             await using var viaRoute = new FleetExecutor(Options(FleetFixture.Servers[1].ClientUrl, fleetName));
             await sameServer.StartAsync();
@@ -73,7 +73,7 @@ internal static class FleetHopComparison
             [
                 "FnExecutor in process (the node's)", "FleetExecutor → n1 → node (same server)", "FleetExecutor → n2 → route → n1 → node",
                 "bare NATS.Net request-reply echo via n1 (no container) [floor]",
-                "FleetExecutor → n1 → node answering 'accepted' at once (AcceptedAfter = 0)",
+                "FleetExecutor → n1 → node answering 'accepted' after 20 ms (AcceptedAfter, opt-in)",
             ];
             Func<Task>[] sides =
             [
@@ -81,7 +81,7 @@ internal static class FleetHopComparison
                 () => CallAsync(sameServer, call, payload.Length),
                 () => CallAsync(viaRoute, call, payload.Length),
                 () => floor.EchoAsync(payload),
-                () => CallAsync(eagerClient, call, payload.Length),
+                () => CallAsync(lateAckClient, call, payload.Length),
             ];
 
             // The first call starts the hot container on node1 and makes the function hot on the fleet node.

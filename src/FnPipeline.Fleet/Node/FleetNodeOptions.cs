@@ -29,11 +29,14 @@ public sealed class FleetNodeOptions
 
     /// <summary>
     /// How long a call runs on the node before the node tells its caller "accepted" (then "working" every
-    /// <see cref="HeartbeatInterval"/>). A call that ends sooner is answered with its outcome alone, one message instead
-    /// of two (most hot calls). Default 20 ms; <see cref="TimeSpan.Zero"/> = at once, before the call runs. Must be less
-    /// than <see cref="HeartbeatInterval"/> and than the clients' <c>FleetClientOptions.AcceptTimeout</c> (2 s).
+    /// <see cref="HeartbeatInterval"/>). Default <see cref="TimeSpan.Zero"/>: at once, before the call runs, so a call
+    /// with no answer ran nowhere and is placed again safely. A positive value (e.g. 20 ms) answers a call that ends
+    /// sooner with its outcome alone, one message instead of two (~0.15–0.2 ms of the hop), at a price: a node that
+    /// dies within that time leaves a call that may have started unanswered, and the client places it again (a second
+    /// execution). Only for idempotent functions. Must be less than <see cref="HeartbeatInterval"/> and than the
+    /// clients' <c>FleetClientOptions.AcceptTimeout</c> (2 s).
     /// </summary>
-    public TimeSpan AcceptedAfter { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan AcceptedAfter { get; set; } = TimeSpan.Zero;
 
     /// <summary>
     /// How often the node tells the caller of a running call that it still runs it. Default 1 s; the client declares
