@@ -101,7 +101,8 @@ internal static class AsyncProvisioning
     {
         try
         {
-            return await kv.GetStoreAsync(config.Bucket, cancellationToken).ConfigureAwait(false);
+            return await ReadFromTheLeaderAsync(kv, await kv.GetStoreAsync(config.Bucket, cancellationToken).ConfigureAwait(false), cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (NatsKVException)
         {
@@ -110,7 +111,25 @@ internal static class AsyncProvisioning
         {
         }
 
-        return await kv.CreateStoreAsync(config, cancellationToken).ConfigureAwait(false);
+        return await ReadFromTheLeaderAsync(kv, await kv.CreateStoreAsync(config, cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A bucket's reads go to its stream's leader: JetStream creates buckets with direct gets, which any replica answers,
+    /// so a result read right after the node stored it (its callback, a client's fetch) could come from a replica that
+    /// has not applied the write yet and read "pending". Turning direct gets off makes a read see every acknowledged write.
+    /// </summary>
+    private static async Task<INatsKVStore> ReadFromTheLeaderAsync(NatsKVContext kv, INatsKVStore store, CancellationToken cancellationToken)
+    {
+        var stream = await kv.JetStreamContext.GetStreamAsync($"KV_{store.Bucket}", cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!stream.Info.Config.AllowDirect)
+        {
+            return store;
+        }
+
+        await kv.JetStreamContext.UpdateStreamAsync(stream.Info.Config with { AllowDirect = false }, cancellationToken).ConfigureAwait(false);
+        return await kv.GetStoreAsync(store.Bucket, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -1,3 +1,4 @@
+using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
 
@@ -38,7 +39,17 @@ internal static class KvWrites
     /// <summary>The key's value and revision; no value with the revision of its delete marker (or 0 without any entry).</summary>
     public static async Task<(byte[]? Value, ulong Revision)?> ReadAsync(INatsKVStore bucket, string key, CancellationToken cancellationToken)
     {
-        var entry = await bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        NatsResult<NatsKVEntry<byte[]>> entry;
+        try
+        {
+            entry = await bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+            // A read from the stream's leader (direct gets off) throws "no message found" where a direct get says "not found".
+            return (null, 0UL);
+        }
+
         if (entry.Success)
         {
             return (entry.Value.Value, entry.Value.Revision);

@@ -167,6 +167,24 @@ public sealed class AsyncCallTests
     }
 
     [Fact]
+    public async Task ResultAndLimitBuckets_AreReadFromTheirLeader_NotFromAnyReplica()
+    {
+        await using var fleet = Fleet();
+        await fleet.Client.GetResultAsync("warm-up");
+        await using var connection = FleetConnections.Create(new FleetOptions { Url = FleetFixture.NatsUrl, Fleet = fleet.Fleet });
+        var js = new NatsJSContext(connection);
+        var subjects = new FleetSubjects(fleet.Fleet);
+
+        // Direct gets are answered by any replica: a result read right after it was stored could read "pending".
+        foreach (var bucket in new[] { subjects.ResultsBucket, AsyncProvisioning.LimitsBucket(subjects) })
+        {
+            var stream = await js.GetStreamAsync("KV_" + bucket);
+            stream.Info.Config.NumReplicas.ShouldBe(3, bucket);
+            stream.Info.Config.AllowDirect.ShouldBeFalse(bucket);
+        }
+    }
+
+    [Fact]
     public async Task TwoRunsOfOneCall_OnlyTheFirstOutcomeIsStored()
     {
         await using var fleet = Fleet();
