@@ -1,4 +1,5 @@
 using System.Buffers;
+using FnPipeline.Buffers;
 using FnPipeline.Fleet.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -149,11 +150,10 @@ public sealed partial class FleetExecutor : IFnExecutor
     }
 
     /// <summary>The call's frame: its document, then its input (read to the end when it is a stream), within max_payload.</summary>
-    private async Task<PooledFrameWriter> FrameAsync(CallSpec spec, FunctionCall call, CancellationToken cancellationToken)
+    private async Task<PooledOutputBuffer> FrameAsync(CallSpec spec, FunctionCall call, CancellationToken cancellationToken)
     {
         var maxPayload = _client.Connection.ServerInfo?.MaxPayload ?? 1024 * 1024;
-        var input = call.Input;
-        var frame = new PooledFrameWriter((int)Math.Min(maxPayload, (input.Length ?? 0) + 1024));
+        var frame = new PooledOutputBuffer(Array.MaxLength); // max_payload is checked as the frame grows (ThrowIfTooLarge)
         try
         {
             await WriteFrameAsync(frame, spec, call, maxPayload, cancellationToken).ConfigureAwait(false);
@@ -166,7 +166,7 @@ public sealed partial class FleetExecutor : IFnExecutor
         }
     }
 
-    private static async Task WriteFrameAsync(PooledFrameWriter frame, CallSpec spec, FunctionCall call, long maxPayload, CancellationToken cancellationToken)
+    private static async Task WriteFrameAsync(PooledOutputBuffer frame, CallSpec spec, FunctionCall call, long maxPayload, CancellationToken cancellationToken)
     {
         var input = call.Input;
         FleetFrame.WriteHead(frame, spec, FleetJsonContext.Default.CallSpec);

@@ -1,3 +1,4 @@
+using FnPipeline.Buffers;
 using FnPipeline.Fleet.Wire;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
@@ -38,7 +39,7 @@ internal sealed class NodeReplies(NatsConnection connection, string nodeId, Flee
             return;
         }
 
-        using var frame = new PooledFrameWriter(output.Length + 1024);
+        using var frame = new PooledOutputBuffer(Array.MaxLength); // the servers' max_payload is the limit that applies
         FleetFrame.Write(frame, outcome, FleetJsonContext.Default.CallOutcome, output.Span);
         try
         {
@@ -50,9 +51,9 @@ internal sealed class NodeReplies(NatsConnection connection, string nodeId, Flee
             // E.g. larger than the servers' max_payload: the caller gets the error instead of waiting for a lost node.
             NodeLog.PublishFailed(logger, nodeId, "outcome", ex);
             var error = ErrorOutcome(outcome.CallId, new FnError(FnErrorKind.EngineError, 502, $"node {nodeId} could not send the result: {ex.Message}"));
-            frame.Reset();
-            FleetFrame.Write(frame, error, FleetJsonContext.Default.CallOutcome, []);
-            await PublishAsync(replyTo, frame.WrittenMemory, SyncReplies.Outcome, "outcome").ConfigureAwait(false);
+            using var errorFrame = new PooledOutputBuffer(Array.MaxLength);
+            FleetFrame.Write(errorFrame, error, FleetJsonContext.Default.CallOutcome, []);
+            await PublishAsync(replyTo, errorFrame.WrittenMemory, SyncReplies.Outcome, "outcome").ConfigureAwait(false);
         }
     }
 
