@@ -61,7 +61,7 @@ public sealed class ContainerKeeperTests : IDisposable
         container.ReturnToPool();
         var other = _pools.Get(new FunctionKey(9, 9, 9, 9), memoryMB: 128);
         other.TryBeginWait().ShouldBeTrue();
-        var wakeUp = other.ReadCapacitySignalAsync(CancellationToken.None).AsTask();
+        var wakeUp = other.RegisterCapacityWait();
 
         await Task.WhenAll(container.RemoveAsync("first"), container.RemoveAsync("second")).WaitAsync(Patience);
         _keeper.PlaceFreed(container);
@@ -72,7 +72,7 @@ public sealed class ContainerKeeperTests : IDisposable
         _keeper.Count.ShouldBe(0);
         pool.IdleCount.ShouldBe(0);
         pool.IsRetired.ShouldBeTrue("an empty pool nobody waits on is dropped");
-        await wakeUp.WaitAsync(Patience);
+        (await wakeUp.Task.WaitAsync(Patience)).ShouldBeTrue();
         Directory.Exists(container.Directory.Path).ShouldBeFalse();
     }
 

@@ -161,11 +161,13 @@ public sealed class FunctionPoolTests : IDisposable
         var sut = CreateSut(4);
         NewIdle(sut);
         Wait(sut, 1);
-        var signal = sut.ReadCapacitySignalAsync(CancellationToken.None).AsTask();
+        var signal = sut.RegisterCapacityWait();
+        signal.Task.IsCompleted.ShouldBeFalse();
 
         sut.TryTakeIdle(out _).ShouldBeTrue();
 
-        await signal.WaitAsync(TimeSpan.FromSeconds(10));
+        (await signal.Task.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue();
+        sut.WithdrawCapacityWait(signal).ShouldBeTrue();
         sut.Waiting.ShouldBe(1);
     }
 

@@ -260,5 +260,9 @@ internal sealed class FunctionPool
     /// <summary>Tells one waiter that a limit may have room now.</summary>
     public void SignalCapacity() => _capacity.Signal();
 
-    public ValueTask<byte> ReadCapacitySignalAsync(CancellationToken cancellationToken) => _capacity.ReadAsync(cancellationToken);
+    /// <summary>Registers for one capacity signal; the caller owes a <see cref="WithdrawCapacityWait"/>.</summary>
+    public CapacityWait RegisterCapacityWait() => _capacity.Register();
+
+    /// <summary>Ends a registration: whether it was signalled.</summary>
+    public bool WithdrawCapacityWait(CapacityWait wait) => _capacity.Withdraw(wait);
 }

@@ -14,13 +14,10 @@ internal static class PoolChange
         waiter.TokenCancellation ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = waiter.TokenRead ??= pool.ReadIdleTokenAsync(waiter.TokenCancellation.Token).AsTask();
         var launch = waiter.Launch;
-        using var iteration = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var signal = launch is null ? pool.ReadCapacitySignalAsync(iteration.Token).AsTask() : null;
-        await Task.WhenAny(token, (Task?)signal ?? launch!.Task).ConfigureAwait(false);
-
-        // The signal read is cancelled; awaiting it tells "cancelled" from "got an item at the same moment".
-        await iteration.CancelAsync().ConfigureAwait(false);
-        var gotSignal = signal is not null && await SucceededAsync(signal).ConfigureAwait(false);
+        // Cancellation ends the token read, which ends this wait: the signal needs no token of its own.
+        var signal = launch is null ? pool.RegisterCapacityWait() : default(CapacityWait?);
+        await Task.WhenAny(token, (Task?)signal?.Task ?? launch!.Task).ConfigureAwait(false);
+        var gotSignal = signal is { } registered && pool.WithdrawCapacityWait(registered);
         if (!token.IsCompleted)
         {
             // A signal or the launch: look again, still in the queue.
@@ -65,16 +62,16 @@ internal static class PoolChange
         }
     }
 
+    /// <summary>Whether the read got a token rather than being cancelled (awaited without throwing: the waiting path is hot).</summary>
     private static async Task<bool> SucceededAsync(Task<byte> read)
     {
-        try
+        await ((Task)read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (read.IsFaulted)
         {
+            // Not a cancellation: the channel never faults these reads, so this is a bug worth surfacing.
             await read.ConfigureAwait(false);
-            return true;
         }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+
+        return read.IsCompletedSuccessfully;
     }
 }
