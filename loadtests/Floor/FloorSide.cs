@@ -33,7 +33,8 @@ internal sealed class FloorSide(string name, Uri url)
 
     /// <summary>
     /// <paramref name="callers"/> callers POST <paramref name="payload"/> one call after another until
-    /// <paramref name="length"/> has passed; with <paramref name="record"/> false (warm-up) nothing is kept.
+    /// <paramref name="length"/> has passed; with <paramref name="record"/> false (warm-up) nothing is kept. Every caller
+    /// makes at least one call, so a slice measures something even when a loaded machine starts a caller late.
     /// </summary>
     public async Task RunSliceAsync(HttpClient client, byte[] payload, int callers, TimeSpan length, bool record, TimeSpan callTimeout, CancellationToken cancellationToken)
     {
@@ -62,7 +63,7 @@ internal sealed class FloorSide(string name, Uri url)
     private async Task<CallerResult> CallerAsync(HttpClient client, byte[] payload, long end, TimeSpan callTimeout, CancellationToken cancellationToken)
     {
         var result = new CallerResult();
-        while (Stopwatch.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
+        do
         {
             var started = Stopwatch.GetTimestamp();
             var failure = await CallAsync(client, payload, callTimeout, cancellationToken);
@@ -77,6 +78,7 @@ internal sealed class FloorSide(string name, Uri url)
                 result.Failures[failure] = result.Failures.GetValueOrDefault(failure) + 1;
             }
         }
+        while (Stopwatch.GetTimestamp() < end && !cancellationToken.IsCancellationRequested);
 
         return result;
     }

@@ -44,6 +44,19 @@ public sealed class FloorSideTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SliceThatEndsBeforeItsCallersStart_StillMakesOneCallPerCaller()
+    {
+        using var client = new HttpClient();
+        var side = new FloorSide("floor", new Uri(_address, "/echo"));
+
+        await side.RunSliceAsync(client, [1, 2, 3], callers: 3, TimeSpan.Zero, record: true, CallTimeout, CancellationToken.None);
+
+        side.Ok.ShouldBe(3);
+        side.Failed.ShouldBe(0);
+        side.OkPerSecond.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
     public async Task AnswerThatIsNotTheEcho_CountsAsFailed_WithItsStatus()
     {
         using var client = new HttpClient();
